@@ -26,10 +26,12 @@ struct utf8_result {
 class utf8_validator {
 public:
     utf8_result feed(std::span<const std::uint8_t> chunk) noexcept;
-    // Status at a message boundary: incomplete there means invalid (a truncated code point).
+    // Status at a message boundary: incomplete there means invalid (a truncated code point),
+    // with error_offset = bytes_fed(), where the missing continuation byte should have been.
     utf8_result finish() const noexcept;
     void reset() noexcept { *this = utf8_validator{}; }
     bool failed() const noexcept { return failed_; }
+    // Counts every byte passed to feed(), including those after an error.
     std::size_t bytes_fed() const noexcept { return fed_; }
 
 private:

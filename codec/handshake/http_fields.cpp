@@ -1,0 +1,73 @@
+#include "codec/handshake/http_fields.hpp"
+
+#include <algorithm>
+
+namespace wsspec::handshake {
+
+std::optional<std::string_view> find_field(const http_head& head, std::string_view name) {
+    for (const auto& f : head.fields)
+        if (iequals(f.name, name)) return f.value;
+    return std::nullopt;
+}
+
+std::size_t count_fields(const http_head& head, std::string_view name) {
+    return static_cast<std::size_t>(
+        std::count_if(head.fields.begin(), head.fields.end(),
+                      [&](const header_field& f) { return iequals(f.name, name); }));
+}
+
+std::vector<std::string_view> field_values(const http_head& head, std::string_view name) {
+    std::vector<std::string_view> out;
+    for (const auto& f : head.fields)
+        if (iequals(f.name, name)) out.push_back(f.value);
+    return out;
+}
+
+std::vector<std::string_view> split_list(std::string_view value) {
+    std::vector<std::string_view> out;
+    auto push_trimmed = [&](std::string_view e) {
+        while (!e.empty() && (e.front() == ' ' || e.front() == '\t'))
+            e.remove_prefix(1);
+        while (!e.empty() && (e.back() == ' ' || e.back() == '\t'))
+            e.remove_suffix(1);
+        // RFC 7230 §7: "a recipient MUST parse and ignore a reasonable number of empty list
+        // elements".
+        if (!e.empty()) out.push_back(e);
+    };
+    std::size_t begin = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i; // quoted-pair: the next character is literal
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            push_trimmed(value.substr(begin, i - begin));
+            begin = i + 1;
+        }
+    }
+    if (begin <= value.size()) push_trimmed(value.substr(begin));
+    return out;
+}
+
+std::vector<std::string_view> list_elements(const http_head& head, std::string_view name) {
+    std::vector<std::string_view> out;
+    for (const auto& f : head.fields) {
+        if (!iequals(f.name, name)) continue;
+        auto part = split_list(f.value);
+        out.insert(out.end(), part.begin(), part.end());
+    }
+    return out;
+}
+
+bool list_has_token(const http_head& head, std::string_view name, std::string_view token) {
+    const auto elements = list_elements(head, name);
+    return std::any_of(elements.begin(), elements.end(),
+                       [&](std::string_view e) { return iequals(e, token); });
+}
+
+} // namespace wsspec::handshake

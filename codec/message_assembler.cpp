@@ -1,0 +1,115 @@
+#include "codec/message_assembler.hpp"
+
+namespace wsspec {
+
+message_result message_assembler::fail(codec_error e, std::uint64_t at,
+                                       std::size_t consumed) noexcept {
+    error_ = e;
+    error_offset_ = at;
+    message_result r;
+    r.status = message_status::error;
+    r.consumed = consumed;
+    r.error = e;
+    return r;
+}
+
+codec_error message_assembler::check_sequence(const frame_header& h) noexcept {
+    const auto& fo = opt_.frame;
+    if (close_received_ && fo.enforces(codec_error::frame_after_close))
+        return codec_error::frame_after_close;
+    if (is_control(h.op)) return codec_error::none; // §5.4: may be injected between fragments
+    if (h.op == opcode::cont) {
+        if (!in_message_ && fo.enforces(codec_error::unexpected_continuation))
+            return codec_error::unexpected_continuation;
+    } else {
+        if (in_message_ && fo.enforces(codec_error::expected_continuation))
+            return codec_error::expected_continuation;
+        in_message_ = true;
+        message_op_ = h.op;
+        message_size_ = 0;
+        utf8_.reset();
+    }
+    if (h.payload_length > opt_.max_message_size - message_size_ &&
+        fo.enforces(codec_error::message_too_large))
+        return codec_error::message_too_large;
+    message_size_ += h.payload_length;
+    return codec_error::none;
+}
+
+message_result message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
+                                          std::size_t consumed) noexcept {
+    const auto& h = parser_.header();
+    bool last = frame_end && h.fin;
+    if (message_op_ == opcode::text && opt_.frame.enforces(codec_error::invalid_utf8)) {
+        std::uint64_t chunk_start = parser_.offset() - chunk.size();
+        std::uint64_t fed_before = utf8_.bytes_fed();
+        auto u = utf8_.feed(chunk);
+        if (u.status == utf8_status::invalid)
+            return fail(codec_error::invalid_utf8, chunk_start + (u.error_offset - fed_before),
+                        consumed);
+        // A message may not end inside a code point; a frame may (§5.6 "text ... may
+        // contain a partial UTF-8 sequence").
+        if (last && utf8_.finish().status != utf8_status::valid)
+            return fail(codec_error::invalid_utf8, parser_.offset(), consumed);
+    }
+    message_result r;
+    r.status = message_status::data;
+    r.consumed = consumed;
+    r.payload = chunk;
+    r.op = message_op_;
+    r.frame_begin = !frame_reported_;
+    r.frame_end = frame_end;
+    r.message_end = last;
+    frame_reported_ = !frame_end;
+    if (last) in_message_ = false;
+    return r;
+}
+
+message_result message_assembler::deliver_control(std::span<std::uint8_t> payload,
+                                                  std::size_t consumed) noexcept {
+    message_result r;
+    r.status = message_status::control;
+    r.consumed = consumed;
+    r.payload = payload;
+    r.op = parser_.header().op;
+    r.frame_begin = r.frame_end = true;
+    if (r.op == opcode::close) {
+        auto c = parse_close_payload(payload);
+        if (c.error != codec_error::none && opt_.frame.enforces(c.error))
+            return fail(c.error, parser_.offset() - payload.size() + c.error_offset, consumed);
+        r.close = c.payload;
+        close_received_ = true;
+    }
+    return r;
+}
+
+message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
+    if (error_ != codec_error::none) return fail(error_, error_offset_, 0);
+    std::size_t consumed = 0;
+    for (;;) {
+        auto r = parser_.feed(in.subspan(consumed));
+        consumed += r.consumed;
+        switch (r.status) {
+        case parse_status::need_more: {
+            message_result m;
+            m.consumed = consumed;
+            return m;
+        }
+        case parse_status::error: return fail(r.error, parser_.error_offset(), consumed);
+        case parse_status::header: {
+            const auto& h = parser_.header();
+            if (auto e = check_sequence(h); e != codec_error::none)
+                return fail(e, parser_.offset() - h.header_size, consumed);
+            frame_reported_ = false;
+            if (!r.frame_complete) continue;
+            if (is_control(h.op)) return deliver_control({}, consumed);
+            return deliver({}, true, consumed);
+        }
+        case parse_status::payload:
+            if (is_control(parser_.header().op)) return deliver_control(r.payload, consumed);
+            return deliver(r.payload, r.frame_complete, consumed);
+        }
+    }
+}
+
+} // namespace wsspec

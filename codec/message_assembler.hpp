@@ -1,0 +1,76 @@
+#pragma once
+// Message-level rules on top of frame_parser: fragmentation (RFC 6455 §5.4), control frames
+// between fragments, UTF-8 of text messages checked across fragments as bytes arrive (§8.1,
+// failing at the first bad byte), close payloads (§5.5.1, §7.4) and a message size limit.
+// Like the frame parser it never allocates: data arrives as chunks (views into the caller's
+// buffer); callers that want whole messages append them.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "codec/close.hpp"
+#include "codec/frame_parser.hpp"
+#include "codec/utf8.hpp"
+
+namespace wsspec {
+
+struct assembler_options {
+    parser_options frame;
+    std::uint64_t max_message_size = std::uint64_t{1} << 62;
+};
+
+enum class message_status : std::uint8_t {
+    need_more, // everything given was consumed
+    data,      // a chunk of a text/binary message
+    control,   // a whole ping, pong or close frame
+    error,     // sticky
+};
+
+struct message_result {
+    message_status status = message_status::need_more;
+    std::size_t consumed = 0;
+    std::span<std::uint8_t> payload{}; // data chunk, or the control payload
+    opcode op = opcode::text;          // data: the message's opcode; control: the frame's
+    bool frame_begin = false;          // data: first chunk of a frame (header() describes it)
+    bool frame_end = false;            // data: last chunk of a frame
+    bool message_end = false;          // data: last chunk of the message
+    close_payload close{};             // control, op == close: code and reason
+    codec_error error = codec_error::none;
+};
+
+class message_assembler {
+public:
+    explicit message_assembler(assembler_options options = {}) noexcept
+        : opt_(options), parser_(options.frame) {}
+
+    message_result feed(std::span<std::uint8_t> in) noexcept;
+
+    const frame_header& header() const noexcept { return parser_.header(); }
+    bool in_message() const noexcept { return in_message_; }
+    // A close frame was received; any later frame is an error (§5.5.1).
+    bool close_received() const noexcept { return close_received_; }
+    codec_error error() const noexcept { return error_; }
+    // Stream position of the byte that broke the rule.
+    std::uint64_t error_offset() const noexcept { return error_offset_; }
+    std::uint64_t offset() const noexcept { return parser_.offset(); }
+    void reset() noexcept { *this = message_assembler{opt_}; }
+
+private:
+    message_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
+    codec_error check_sequence(const frame_header& h) noexcept;
+    message_result deliver(std::span<std::uint8_t> chunk, bool frame_end, std::size_t consumed) noexcept;
+    message_result deliver_control(std::span<std::uint8_t> payload, std::size_t consumed) noexcept;
+
+    assembler_options opt_;
+    frame_parser parser_;
+    utf8_validator utf8_{};
+    std::uint64_t message_size_ = 0;
+    std::uint64_t error_offset_ = 0;
+    codec_error error_ = codec_error::none;
+    opcode message_op_ = opcode::text;
+    bool in_message_ = false;
+    bool close_received_ = false;
+    bool frame_reported_ = false;
+};
+
+} // namespace wsspec

@@ -1,0 +1,159 @@
+// message_assembler: fragmentation (§5.4), control frames between fragments, UTF-8 across
+// fragments failing at the first bad byte (§8.1), close payloads (§5.5.1, §7.4) and limits.
+#include "codec/message_assembler.hpp"
+
+#include <gtest/gtest.h>
+
+#include "codec/tests/test_util.hpp"
+
+namespace wsspec {
+namespace {
+
+using test::hex;
+using test::unhex;
+
+// "M text <hex>;" per message, "C ping <hex>;" / "C close 1000 <reason hex>;" per control,
+// "E name@offset;" on error.
+std::string run_messages(const assembler_options& opt, std::vector<std::uint8_t> input,
+                         const std::vector<std::size_t>& chunks) {
+    message_assembler a(opt);
+    std::string out, message;
+    std::size_t pos = 0;
+    for (std::size_t c : chunks) {
+        std::span<std::uint8_t> in(input.data() + pos, c);
+        pos += c;
+        for (;;) {
+            auto r = a.feed(in);
+            EXPECT_LE(r.consumed, in.size());
+            in = in.subspan(r.consumed);
+            if (r.status == message_status::need_more) {
+                EXPECT_TRUE(in.empty());
+                break;
+            }
+            if (r.status == message_status::error) {
+                out += "E " + std::string(name(r.error)) + "@" + std::to_string(a.error_offset()) +
+                       ";";
+                auto again = a.feed(in);
+                EXPECT_EQ(again.status, message_status::error);
+                EXPECT_EQ(again.consumed, 0u);
+                return out;
+            }
+            if (r.status == message_status::control) {
+                out += "C " + std::string(to_string(r.op));
+                if (r.op == opcode::close)
+                    out += r.close.has_code
+                               ? " " + std::to_string(r.close.code) + " " + hex(r.close.reason)
+                               : " -";
+                else
+                    out += " " + hex(r.payload);
+                out += ";";
+                continue;
+            }
+            message += hex(r.payload);
+            if (r.message_end) {
+                out += "M " + std::string(to_string(r.op)) + " " + message + ";";
+                message.clear();
+            }
+        }
+    }
+    return out;
+}
+
+struct message_vector {
+    const char* name;
+    const char* input_hex; // server frames, unmasked (the assembler runs in the client role)
+    const char* expected;
+    std::uint64_t max_message = std::uint64_t{1} << 62;
+};
+
+const message_vector vectors[] = {
+    {"single_text", "81 05 48656c6c6f", "M text 48656c6c6f;"},
+    {"rfc_fragmented_text", "01 03 48656c 80 02 6c6f", "M text 48656c6c6f;"},
+    {"binary_in_three", "02 01 01 00 01 02 80 01 03", "M binary 010203;"},
+    {"empty_fragments", "01 00 00 00 80 00", "M text ;"},
+    {"ping_between_fragments", "01 03 48656c 89 02 6869 80 02 6c6f",
+     "C ping 6869;M text 48656c6c6f;"},
+    {"pong_between_fragments", "02 01 aa 8a 00 80 01 bb", "C pong ;M binary aabb;"},
+    {"code_point_split_across_frames", "01 01 ce 00 01 ba 80 00", "M text ceba;"},
+    {"close_empty", "88 00", "C close -;"},
+    {"close_code_and_reason", "88 04 03e8 6f6b", "C close 1000 6f6b;"},
+    {"close_private_code", "88 02 1388", "E invalid_close_code@2;"},
+    {"close_4999", "88 02 1387", "C close 4999 ;"},
+    // One vector per message-level rule.
+    {"invalid_utf8_in_frame", "81 04 4142ff43", "E invalid_utf8@4;"},
+    {"invalid_utf8_second_fragment", "01 02 ceba 80 03 e1bdff", "E invalid_utf8@8;"},
+    {"invalid_utf8_fails_before_fin", "01 02 ceba 00 04 f4908080 80 00", "E invalid_utf8@7;"},
+    {"truncated_code_point_at_message_end", "81 01 ce", "E invalid_utf8@3;"},
+    {"truncated_code_point_across_final_frame", "01 01 ce 80 00", "E invalid_utf8@5;"},
+    {"binary_is_not_utf8_checked", "82 02 ffff", "M binary ffff;"},
+    {"continuation_without_message", "80 01 41", "E unexpected_continuation@0;"},
+    {"text_inside_fragmented_message", "01 01 41 81 01 42", "E expected_continuation@3;"},
+    {"binary_inside_fragmented_message", "01 01 41 02 01 42", "E expected_continuation@3;"},
+    {"close_1_byte", "88 01 03", "E close_payload_size_1@2;"},
+    {"close_code_999", "88 02 03e7", "E invalid_close_code@2;"},
+    {"close_code_1005", "88 02 03ed", "E invalid_close_code@2;"},
+    {"close_reason_invalid_utf8", "88 05 03e8 41ff42", "E invalid_close_reason_utf8@5;"},
+    {"frame_after_close", "88 02 03e8 81 00", "C close 1000 ;E frame_after_close@4;"},
+    {"message_too_large", "01 03 414243 80 02 4445", "E message_too_large@5;", 4},
+    {"message_at_limit", "01 03 414243 80 01 44", "M text 41424344;", 4},
+    {"frame_errors_pass_through", "81 01 41 83 00", "M text 41;E reserved_opcode@3;"},
+};
+
+TEST(MessageAssembler, VectorsAgreeAtEverySplit) {
+    for (const auto& v : vectors) {
+        assembler_options opt;
+        opt.frame.local_role = role::client;
+        opt.max_message_size = v.max_message;
+        auto input = unhex(v.input_hex);
+        for (const auto& c : test::chunkings(input.size()))
+            EXPECT_EQ(run_messages(opt, input, c), v.expected)
+                << v.name << " chunking " << test::describe_chunking(c);
+    }
+}
+
+TEST(MessageAssembler, EveryMessageRuleHasAVector) {
+    for (auto e : {codec_error::invalid_utf8, codec_error::unexpected_continuation,
+                   codec_error::expected_continuation, codec_error::close_payload_size_1,
+                   codec_error::invalid_close_code, codec_error::invalid_close_reason_utf8,
+                   codec_error::frame_after_close, codec_error::message_too_large}) {
+        bool found = false;
+        for (const auto& v : vectors)
+            if (std::string(v.expected).find("E " + std::string(name(e)) + "@") !=
+                std::string::npos)
+                found = true;
+        EXPECT_TRUE(found) << name(e);
+    }
+}
+
+TEST(MessageAssembler, FailsFastOnInvalidUtf8WithinOneFrame) {
+    // Autobahn 6.4.3: one frame whose payload arrives in pieces; the first piece is valid, the
+    // second carries U+110000. The error must come with the second piece, not at frame end.
+    auto in = unhex("81 15 cebae1bdb9cf83cebcceb5 f4908080 656469746564");
+    assembler_options opt;
+    opt.frame.local_role = role::client;
+    message_assembler a(opt);
+    std::span<std::uint8_t> all(in);
+    auto r = a.feed(all.first(13));
+    EXPECT_EQ(r.status, message_status::data);
+    r = a.feed(all.subspan(13, 2));
+    ASSERT_EQ(r.status, message_status::error);
+    EXPECT_EQ(r.error, codec_error::invalid_utf8);
+    EXPECT_EQ(a.error_offset(), 14u); // the 0x90 after f4
+}
+
+TEST(MessageAssembler, LenientUtf8PassesInvalidText) {
+    assembler_options opt;
+    opt.frame.local_role = role::client;
+    opt.frame.lenient = lenient(codec_error::invalid_utf8);
+    auto in = unhex("81 02 c0af");
+    EXPECT_EQ(run_messages(opt, in, {in.size()}), "M text c0af;");
+}
+
+TEST(MessageAssembler, MaskedClientStreamInServerRole) {
+    assembler_options opt; // server role by default
+    auto in = unhex("01 83 00000000 48656c 89 80 01020304 80 82 00000000 6c6f");
+    EXPECT_EQ(run_messages(opt, in, {in.size()}), "C ping ;M text 48656c6c6f;");
+}
+
+} // namespace
+} // namespace wsspec

@@ -1,0 +1,23 @@
+#include "harness/catalog/case_loader.hpp"
+#include <algorithm>
+#include "harness/catalog/embedded_cases.hpp"
+
+namespace wsspec::catalog {
+
+result<std::vector<case_def>> builtin_catalog() {
+    std::vector<case_def> all;
+    for (std::size_t i = 0; i < detail::embedded_case_count; ++i) {
+        const auto& f = detail::embedded_cases[i];
+        auto r = load_case_file(f.text, f.name);
+        if (!r) return r.error();
+        for (auto& c : *r) {
+            for (const auto& e : all)
+                if (e.id == c.id) return make_error(std::string(f.name) + ": case " + c.id + " is also in " + e.source);
+            all.push_back(std::move(c));
+        }
+    }
+    std::sort(all.begin(), all.end(), [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
+    return all;
+}
+
+} // namespace wsspec::catalog

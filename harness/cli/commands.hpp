@@ -1,0 +1,49 @@
+#pragma once
+// The subcommands of `wsspec`, each taking parsed options and returning the process exit code
+// (design.md, CLI contract): 0 all as expected, 1 conformance failures, 2 bad usage or input,
+// 3 target unreachable.
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsspec::cli {
+
+enum exit_code : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_unreachable = 3 };
+
+struct run_args {
+    std::vector<std::string> urls;
+    std::string cases, exclude, case_dir, out_dir;
+    unsigned jobs = 0; // 0: default
+    bool strict = false;
+    bool wirelog = false;
+    bool insecure = false;
+    std::string cacert, cert, key, sni;
+    std::vector<std::string> headers;
+    std::string origin;
+    std::vector<std::string> subprotocols;
+    std::optional<double> settle_ms;
+    unsigned long long seed = 1;
+    std::vector<std::string> quirks; // for the built-in server
+    bool quiet = false;
+};
+int run_command(const run_args& a, const std::atomic<bool>& interrupted);
+
+struct list_args {
+    bool json = false;
+    bool quirks = false;
+    std::string cases, exclude, case_dir;
+};
+int list_command(const list_args& a);
+
+struct serve_args {
+    std::string host = "127.0.0.1";
+    unsigned port = 9001;
+    std::string tls_cert, tls_key;
+    bool tls_self_signed = false;
+    std::vector<std::string> quirks;
+    bool verbose = false;
+};
+int serve_command(const serve_args& a, const std::atomic<bool>& stop);
+
+} // namespace wsspec::cli

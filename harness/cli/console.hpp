@@ -1,0 +1,25 @@
+#pragma once
+// What a person sees: a live progress line on a terminal, plain lines otherwise, and a summary
+// table at the end.
+#include <cstdio>
+#include <string>
+
+#include "reports/report.hpp"
+
+namespace wsspec::cli {
+
+class progress {
+public:
+    explicit progress(std::FILE* out);
+    void on_result(const report::case_result& r, std::size_t done, std::size_t total, bool strict);
+    void finish();
+
+private:
+    std::FILE* out_;
+    bool tty_;
+    std::size_t failed_ = 0;
+};
+
+void print_summary(std::FILE* out, const report::run_report& r);
+
+} // namespace wsspec::cli

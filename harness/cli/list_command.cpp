@@ -1,0 +1,51 @@
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/catalog/case_loader.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/engine/selection.hpp"
+#include "harness/server/quirk.hpp"
+
+namespace wsspec::cli {
+
+int list_command(const list_args& a) {
+    if (a.quirks) {
+        if (a.json) {
+            nlohmann::json j = nlohmann::json::array();
+            for (const auto& q : server::all_quirks())
+                j.push_back({{"name", q.name}, {"breaks", q.breaks}, {"rfc", q.rfc_section}});
+            fmt::print("{}\n", j.dump(2));
+            return exit_ok;
+        }
+        for (const auto& q : server::all_quirks())
+            fmt::print("{:<24} §{:<6} {}\n", q.name, q.rfc_section.empty() ? "-" : q.rfc_section, q.breaks);
+        return exit_ok;
+    }
+    auto all = catalog::builtin_catalog();
+    if (!all) {
+        fmt::print(stderr, "wsspec: built-in catalog: {}\n", all.error().message);
+        return exit_usage;
+    }
+    if (!a.case_dir.empty()) {
+        auto more = catalog::load_case_dir(a.case_dir);
+        if (!more) {
+            fmt::print(stderr, "wsspec: {}\n", more.error().message);
+            return exit_usage;
+        }
+        catalog::merge_cases(*all, std::move(*more));
+    }
+    auto cases = engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
+    if (a.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& c : cases)
+            j.push_back({{"id", c.id}, {"group", c.group}, {"title", c.title}, {"rfc", c.rfc},
+                         {"quote", c.quote}, {"quirks", c.quirks}, {"source", c.source}});
+        fmt::print("{}\n", j.dump(2));
+        return exit_ok;
+    }
+    for (const auto& c : cases) fmt::print("{:<8} §{:<6} {}\n", c.id, c.rfc, c.title);
+    fmt::print("{} cases\n", cases.size());
+    return exit_ok;
+}
+
+} // namespace wsspec::cli

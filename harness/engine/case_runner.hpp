@@ -1,0 +1,38 @@
+#pragma once
+// Runs one case on its own connection: connect, opening handshake, the case's steps, then the
+// closing handshake under Autobahn's timers; returns the observation and the verdicts.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/handshake/client_request.hpp"
+#include "harness/catalog/case_model.hpp"
+#include "harness/engine/connection.hpp"
+#include "harness/transport/tls_options.hpp"
+#include "harness/transport/url.hpp"
+#include "reports/report.hpp"
+
+namespace wsspec::engine {
+
+struct run_options {
+    transport::url target;
+    transport::tls_client_options tls;
+    std::vector<handshake::header_pair> headers; // -H
+    std::optional<std::string> origin;
+    std::vector<std::string> subprotocols;
+    // Waits that only check that nothing more happens ("settle" in case files): fixed, or
+    // derived from the handshake round trip when unset.
+    std::optional<std::chrono::milliseconds> settle;
+    connection_timeouts timeouts;
+    std::uint64_t seed = 1;
+    bool wirelog = false;
+};
+
+// The adaptive settle time: 20 round trips, at least 100 ms, at most 1 s (Autobahn's fixed wait).
+std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt_ms);
+
+// Never throws; a harness-side failure (connect, TLS) is behavior ERROR with the reason.
+report::case_result run_case(const catalog::case_def& c, const run_options& o);
+
+} // namespace wsspec::engine

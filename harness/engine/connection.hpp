@@ -1,0 +1,94 @@
+#pragma once
+// One case's WebSocket connection, client side, with the closing-handshake rules and timers of
+// Autobahn's fuzzing client (autobahn-python 0.10.9 WebSocketProtocol): it answers pings, records
+// messages and pongs as events, replies to the server's close, times out a close the server does
+// not answer (1 s) and a TCP close the server does not perform (1 s). Everything the server sends
+// goes through the strict codec: the first violation fails the connection and is recorded.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "codec/message_assembler.hpp"
+#include "harness/catalog/case_model.hpp"
+#include "harness/engine/observation.hpp"
+#include "harness/transport/stream.hpp"
+
+namespace wsspec::engine {
+
+struct connection_timeouts {
+    std::chrono::milliseconds open{5000};  // openHandshakeTimeout
+    std::chrono::milliseconds close{1000}; // closeHandshakeTimeout
+    std::chrono::milliseconds drop{1000};  // serverConnectionDropTimeout
+    std::chrono::milliseconds write{5000};
+};
+
+class connection {
+public:
+    using clock = std::chrono::steady_clock;
+
+    connection(std::unique_ptr<transport::stream> s, observation& obs, std::uint64_t seed,
+               connection_timeouts t, std::vector<report::wire_entry>* wirelog);
+
+    // After the opening handshake: bytes the server sent right behind its response.
+    void feed_initial(std::span<const std::uint8_t> bytes);
+
+    // Queue bytes for the next flush (consecutive frames share one TCP write).
+    void queue(std::span<const std::uint8_t> bytes) { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
+    void flush();
+    // Write bytes now in pieces of `chop`, taking in what the server sends between pieces.
+    void write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop);
+    // Sends a close frame (as a step, or as Autobahn's sendClose / failConnection).
+    void send_close(std::optional<std::uint16_t> code, std::string_view reason,
+                    const std::vector<std::uint8_t>* raw_payload = nullptr);
+
+    // Process what arrives until `until`, or until TCP is closed.
+    void pump_until(clock::time_point until);
+    // Arm the case timer (kill: fail the connection; close: send an empty close).
+    void arm_timer(catalog::case_def::timer_kind kind, std::chrono::milliseconds after);
+    // Run until TCP is closed; timers guarantee it ends.
+    void run_to_end();
+
+    // Autobahn's finishWhenDone: called with the case's expectation after each event.
+    void set_finish_rule(const catalog::case_def* c) { case_ = c; }
+
+    bool open() const noexcept { return !close_sent_ && !close_received_ && !tcp_closed_; }
+    bool tcp_closed() const noexcept { return tcp_closed_; }
+    mask_key next_mask() noexcept;
+
+private:
+    void write_now(std::span<const std::uint8_t> bytes);
+    void process(std::span<std::uint8_t> bytes);
+    void on_message_chunk(const message_result& r);
+    void on_control(const message_result& r);
+    void on_violation(codec_error e, std::uint64_t offset);
+    void finish_when_done();
+    void fire_due_timers();
+    void drop(std::string why);
+    void log(const char* what, std::string text);
+
+    std::unique_ptr<transport::stream> s_;
+    observation& obs_;
+    std::mt19937_64 rng_;
+    connection_timeouts t_;
+    std::vector<report::wire_entry>* wirelog_;
+    const catalog::case_def* case_ = nullptr;
+    message_assembler assembler_;
+    std::vector<std::uint8_t> pending_;
+    std::vector<std::uint8_t> rx_;
+    std::vector<std::uint8_t> message_;
+    opcode message_op_ = opcode::text;
+    clock::time_point t0_;
+    std::optional<clock::time_point> case_timer_, close_timer_, drop_timer_;
+    // Last resort once the case timer has fired and nothing else is armed (the server replied
+    // to nothing and keeps TCP open): the harness drops the connection, as Autobahn's kill would.
+    std::optional<clock::time_point> linger_timer_;
+    catalog::case_def::timer_kind timer_kind_ = catalog::case_def::timer_kind::none;
+    bool close_sent_ = false;
+    bool close_received_ = false;
+    bool tcp_closed_ = false;
+    bool violated_ = false;
+};
+
+} // namespace wsspec::engine

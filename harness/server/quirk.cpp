@@ -1,0 +1,99 @@
+#include "harness/server/quirk.hpp"
+
+#include <array>
+
+namespace wsspec::server {
+namespace {
+
+constexpr std::array<quirk_info, 20> quirk_table{{
+    {quirk::accept_unmasked, "accept-unmasked",
+     "accepts client frames that are not masked instead of failing the connection", "5.1"},
+    {quirk::ignore_rsv, "ignore-rsv",
+     "processes frames with RSV1-3 set as if the bits were 0 instead of failing", "5.2"},
+    {quirk::ignore_reserved_opcodes, "ignore-reserved-opcodes",
+     "silently drops frames with a reserved opcode instead of failing", "5.2"},
+    {quirk::fragmented_control, "fragmented-control",
+     "accepts control frames with FIN=0 (a fragmented ping is answered like a ping)", "5.5"},
+    {quirk::long_control_frames, "long-control-frames",
+     "accepts control frames over 125 bytes and answers a long ping with an equally long pong",
+     "5.5"},
+    {quirk::no_pong, "no-pong", "never answers a ping", "5.5.2"},
+    {quirk::late_pong, "late-pong",
+     "answers each ping only 1.5 s later, not as soon as is practical", "5.5.2"},
+    {quirk::pong_empty, "pong-empty",
+     "answers pings with an empty pong instead of echoing the ping's application data", "5.5.3"},
+    {quirk::no_close_reply, "no-close-reply",
+     "never answers a close frame and leaves TCP open until the client closes it", "5.5.1"},
+    {quirk::no_tcp_close, "no-tcp-close",
+     "answers a close frame but never closes TCP (waits for the client to close it)", "7.1.1"},
+    {quirk::wrong_close_code, "wrong-close-code",
+     "fails the connection with close code 1000 instead of 1002, 1007 or 1009", "7.4.1"},
+    {quirk::fragments_as_messages, "fragments-as-messages",
+     "echoes every data frame as a complete message instead of reassembling fragments", "5.4"},
+    {quirk::allow_interleaving, "allow-interleaving",
+     "accepts a new data frame inside a fragmented message and a continuation outside one",
+     "5.4"},
+    {quirk::binary_as_text, "binary-as-text", "echoes binary messages as text messages", "5.6"},
+    {quirk::max_message_64k, "max-message-64k",
+     "fails messages over 65535 bytes with close 1009 (a needlessly small limit)", "10.4"},
+    {quirk::skip_utf8, "skip-utf8",
+     "does not validate text messages: invalid UTF-8 is echoed instead of failing", "8.1"},
+    {quirk::utf8_at_end, "utf8-at-end",
+     "checks UTF-8 only once a text message is complete instead of failing fast", "8.1"},
+    {quirk::no_close_validation, "no-close-validation",
+     "accepts close frames with a 1-byte payload, invalid code or non-UTF-8 reason; answers 1000",
+     "7.4"},
+    {quirk::crash_on_ping, "crash-on-ping",
+     "aborts the process when a ping arrives (to test crash detection)", "", true},
+    {quirk::hang_on_ping, "hang-on-ping",
+     "stops reading and writing on a connection when a ping arrives (to test hang detection)",
+     ""},
+}};
+
+constexpr bool table_in_enum_order() {
+    for (std::size_t i = 0; i < quirk_table.size(); ++i)
+        if (static_cast<std::size_t>(quirk_table[i].id) != i) return false;
+    return true;
+}
+static_assert(table_in_enum_order(), "quirk_table must list the quirks in enum order");
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+} // namespace
+
+std::span<const quirk_info> all_quirks() noexcept { return quirk_table; }
+
+const quirk_info& info(quirk q) noexcept { return quirk_table[static_cast<std::size_t>(q)]; }
+
+std::optional<quirk> parse_quirk(std::string_view name) noexcept {
+    for (const auto& qi : quirk_table)
+        if (qi.name == name) return qi.id;
+    return std::nullopt;
+}
+
+result<std::vector<quirk>> parse_quirk_list(std::string_view list) {
+    std::vector<quirk> out;
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view item = trim(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        if (item.empty()) continue;
+        auto q = parse_quirk(item);
+        if (!q) {
+            std::string known;
+            for (const auto& qi : quirk_table) {
+                if (!known.empty()) known += ", ";
+                known += qi.name;
+            }
+            return make_error("unknown quirk '" + std::string(item) + "' (known: " + known + ")");
+        }
+        out.push_back(*q);
+    }
+    return out;
+}
+
+} // namespace wsspec::server

@@ -1,0 +1,74 @@
+#pragma once
+// Quirks: deliberate RFC 6455 violations of the reference server, one rule each, switched on by
+// name (`wsspec serve --quirk ignore-rsv`). They exist so the suite can prove that every case can
+// fail (design.md, "Self-validation"): a case that stays OK against every quirk tests nothing.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/result.hpp"
+
+namespace wsspec::server {
+
+// Numeric values are append-only: baselines and regression files may store them.
+enum class quirk : std::uint8_t {
+    accept_unmasked,
+    ignore_rsv,
+    ignore_reserved_opcodes,
+    fragmented_control,
+    long_control_frames,
+    no_pong,
+    late_pong,
+    pong_empty,
+    no_close_reply,
+    no_tcp_close,
+    wrong_close_code,
+    fragments_as_messages,
+    allow_interleaving,
+    binary_as_text,
+    max_message_64k,
+    skip_utf8,
+    utf8_at_end,
+    no_close_validation,
+    crash_on_ping,
+    hang_on_ping,
+};
+
+struct quirk_info {
+    quirk id;
+    std::string_view name;        // "accept-unmasked", as given to --quirk
+    std::string_view breaks;      // one line: what the server does wrong
+    std::string_view rfc_section; // "5.1"; empty for the crash/hang test aids
+    // Aborts the whole process: run such a server out of process only.
+    bool needs_own_process = false;
+};
+
+// Every quirk, in enum order (for `wsspec list --quirks`).
+std::span<const quirk_info> all_quirks() noexcept;
+const quirk_info& info(quirk q) noexcept;
+std::optional<quirk> parse_quirk(std::string_view name) noexcept;
+// "a,b, c" (also accepts repeats); the error names the unknown quirk and lists the known ones.
+result<std::vector<quirk>> parse_quirk_list(std::string_view list);
+
+// A set of quirks as bits, for the connection's hot path.
+class quirk_set {
+public:
+    quirk_set() = default;
+    explicit quirk_set(std::span<const quirk> qs) noexcept {
+        for (quirk q : qs) add(q);
+    }
+    void add(quirk q) noexcept { bits_ |= bit(q); }
+    bool has(quirk q) const noexcept { return (bits_ & bit(q)) != 0; }
+    bool empty() const noexcept { return bits_ == 0; }
+
+private:
+    static constexpr std::uint32_t bit(quirk q) noexcept {
+        return std::uint32_t{1} << static_cast<unsigned>(q);
+    }
+    std::uint32_t bits_ = 0;
+};
+
+} // namespace wsspec::server

@@ -1,0 +1,81 @@
+#pragma once
+// The reference server (`wsspec serve`): an RFC 6455 echo server on the codec, usable as an
+// Autobahn "testee", with quirks that each break one rule on purpose (quirk.hpp).
+//
+// It accepts no extension and selects no subprotocol, echoes every text/binary message as one
+// unmasked frame of the same opcode, answers pings at once, answers a close by echoing its code
+// and then closes TCP first (RFC 6455 §7.1.1), and fails the connection on any codec error with
+// the close code the error maps to (§7.4.1). A thread per connection: simple, and enough for a
+// test peer.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/result.hpp"
+#include "harness/server/quirk.hpp"
+#include "harness/transport/tls_options.hpp"
+
+namespace wsspec::server {
+
+struct server_options {
+    // An address or name; "::1" and "0.0.0.0" work, "" or "::" is every address (dual stack).
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0; // 0: an ephemeral port, see reference_server::port()
+    std::optional<transport::tls_server_options> tls;
+    std::vector<quirk> quirks;
+    // RFC 6455 §10.4: larger messages (and frames) fail the connection with close 1009.
+    std::size_t max_message = std::size_t{64} << 20;
+    // A connection that sends nothing for this long is closed (1001).
+    std::chrono::milliseconds idle_timeout{60'000};
+    // The whole opening handshake must arrive within this.
+    std::chrono::milliseconds handshake_timeout{10'000};
+    // After the server's close frame (or HTTP refusal) and FIN: how long to drain the client's
+    // last bytes, so the kernel ends with FIN rather than RST.
+    std::chrono::milliseconds drain_timeout{1'000};
+    // Any single write must finish within this, or the connection is dropped.
+    std::chrono::milliseconds write_timeout{10'000};
+    // How long quirk::late_pong holds each pong.
+    std::chrono::milliseconds late_pong_delay{1'500};
+    // One line per notable event (connection refused or failed, ...). Called from connection
+    // threads, one call at a time.
+    std::function<void(const std::string&)> log;
+};
+
+class reference_server {
+public:
+    // Binds, then accepts on a background thread. Errors: bad TLS files, address in use, ...
+    static result<std::unique_ptr<reference_server>> start(server_options options);
+
+    reference_server(const reference_server&) = delete;
+    reference_server& operator=(const reference_server&) = delete;
+    ~reference_server(); // stop()
+
+    std::uint16_t port() const noexcept;
+    // "127.0.0.1:40123", "[::1]:40123".
+    std::string local_address() const;
+    bool is_tls() const noexcept;
+    const server_options& options() const noexcept;
+
+    // Closes the listener, closes every connection (close 1001 where a WebSocket is open) and
+    // joins every thread. Idempotent.
+    void stop();
+
+    struct state;
+
+private:
+    explicit reference_server(std::unique_ptr<state> s);
+    std::unique_ptr<state> s_;
+};
+
+// For the CLI: starts the server, reports "listening on ..." through options.log (or stderr when
+// unset), runs until stop_flag becomes true, then stops. Returns 0 after a clean stop and 2 when
+// the server cannot start (the reason is reported the same way).
+int serve_forever(server_options options, const std::atomic<bool>& stop_flag);
+
+} // namespace wsspec::server

@@ -1,0 +1,88 @@
+#pragma once
+// The result of a run, as every report format sees it. The harness fills it; writers render it.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codec/result.hpp"
+
+namespace wsspec::report {
+
+// Verdict strings, exactly Autobahn|Testsuite's, plus ERROR and CRASHED (ours).
+namespace verdict {
+inline constexpr const char* ok = "OK";
+inline constexpr const char* non_strict = "NON-STRICT";
+inline constexpr const char* failed = "FAILED";
+inline constexpr const char* informational = "INFORMATIONAL";
+inline constexpr const char* unimplemented = "UNIMPLEMENTED";
+inline constexpr const char* wrong_code = "WRONG CODE";
+inline constexpr const char* unclean = "UNCLEAN";
+inline constexpr const char* failed_by_client = "FAILED BY CLIENT";
+inline constexpr const char* error = "ERROR";
+inline constexpr const char* crashed = "CRASHED";
+} // namespace verdict
+
+struct wire_entry {
+    double t_ms = 0;   // since the connection was opened
+    std::string what;  // "TX", "RX", "TF" (frame sent), "RF" (frame received), "EV", "TIMER"
+    std::string text;
+};
+
+struct violation {
+    std::string rule;    // codec_error or handshake_error name
+    std::string section; // RFC 6455 section
+    std::string text;
+    unsigned long long offset = 0; // byte of the server's stream where it happened
+};
+
+struct case_result {
+    std::string id, group, group_title, title, description, rfc, quote;
+    std::string behavior = verdict::failed;
+    std::string behavior_close = verdict::failed;
+    std::string reason; // one line, for anything not OK
+    double duration_ms = 0;
+    std::optional<int> remote_close_code;
+    std::string remote_close_reason;
+    std::optional<int> local_close_code;
+    bool closed_by_me = false, failed_by_me = false, dropped_by_me = false, was_clean = false;
+    std::string was_not_clean_reason;
+    nlohmann::json expected = nlohmann::json::object(); // level → list of event lists
+    nlohmann::json received = nlohmann::json::array();
+    std::optional<violation> server_violation;
+    std::string http_request, http_response;
+    std::vector<wire_entry> wirelog;
+};
+
+struct run_report {
+    std::string tool = "wsspec";
+    std::string version;
+    std::string target;
+    std::string agent; // the server's Server header, else the target
+    std::string started; // ISO 8601 UTC
+    double duration_ms = 0;
+    unsigned long long seed = 0;
+    unsigned jobs = 0;
+    bool strict = false;
+    double settle_ms = 0;
+    bool interrupted = false; // Ctrl-C: the report holds what ran
+    std::string note;         // e.g. "target stopped accepting connections after case 2.3"
+    std::vector<case_result> cases;
+};
+
+// Does this case count as passed? behavior OK/INFORMATIONAL (NON-STRICT too unless strict) and
+// behaviorClose OK/INFORMATIONAL — the set Autobahn users check in CI.
+bool passed(const case_result& c, bool strict);
+
+struct summary {
+    std::size_t total = 0, passed = 0, failed = 0, errors = 0, crashed = 0;
+    std::map<std::string, std::size_t> behavior, behavior_close;
+};
+summary summarize(const run_report& r);
+
+nlohmann::json to_json(const run_report& r, bool with_wirelog);
+result<void> write_json(const run_report& r, const std::string& path, bool with_wirelog);
+
+} // namespace wsspec::report
