@@ -115,9 +115,9 @@ public:
         auto req = request();
         std::string head = send_request(handshake::build_client_request(req));
         auto v = handshake::validate_server_response(head, req);
-        EXPECT_EQ(v.status, handshake::parse_status::complete) << head;
+        EXPECT_EQ(v.status, handshake::handshake_status::complete) << head;
         EXPECT_EQ(v.error, handshake::handshake_error::none) << v.detail;
-        return v.status == handshake::parse_status::complete &&
+        return v.status == handshake::handshake_status::complete &&
                v.error == handshake::handshake_error::none;
     }
 

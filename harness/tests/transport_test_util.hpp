@@ -25,8 +25,7 @@ using namespace std::chrono_literals;
 // Long enough for a loaded CI machine, short enough that a hang fails quickly.
 inline constexpr auto test_timeout = std::chrono::seconds(5);
 
-inline std::span<const std::uint8_t> as_bytes(std::string_view s)
-{
+inline std::span<const std::uint8_t> as_bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
@@ -38,8 +37,7 @@ struct read_outcome {
     int reads = 0;
 };
 
-inline read_outcome read_exactly(stream& s, std::size_t n, deadline dl)
-{
+inline read_outcome read_exactly(stream& s, std::size_t n, deadline dl) {
     read_outcome out;
     std::uint8_t buf[4096];
     while (out.data.size() < n) {
@@ -55,8 +53,7 @@ inline read_outcome read_exactly(stream& s, std::size_t n, deadline dl)
 }
 
 // Reads until the stream stops being ok; returns everything read and how it ended.
-inline read_outcome read_until_end(stream& s, deadline dl)
-{
+inline read_outcome read_until_end(stream& s, deadline dl) {
     read_outcome out;
     std::uint8_t buf[4096];
     for (;;) {
@@ -71,13 +68,11 @@ inline read_outcome read_until_end(stream& s, deadline dl)
 
 class temp_dir {
 public:
-    temp_dir()
-    {
+    temp_dir() {
         std::string pattern = (std::filesystem::temp_directory_path() / "wsspec-transport-XXXXXX");
         if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
     }
-    ~temp_dir()
-    {
+    ~temp_dir() {
         std::error_code ec;
         if (!path_.empty()) std::filesystem::remove_all(path_, ec);
     }
@@ -107,13 +102,10 @@ public:
               stream& s = **accepted;
               handshake_ = s.handshake(deadline_after(test_timeout));
               if (handshake_.ok()) serve(s);
-          })
-    {
-    }
+          }) {}
     ~one_shot_server() { join(); }
 
-    void join()
-    {
+    void join() {
         if (thread_.joinable()) thread_.join();
     }
     // Valid after join().
@@ -127,15 +119,14 @@ private:
 };
 
 // Sleeps until `flag` is set, or test_timeout passes (so a failed assertion cannot hang the join).
-inline void wait_for_flag(const std::atomic<bool>& flag)
-{
+inline void wait_for_flag(const std::atomic<bool>& flag) {
     const deadline dl = deadline_after(test_timeout);
-    while (!flag && clock::now() < dl) std::this_thread::sleep_for(5ms);
+    while (!flag && clock::now() < dl)
+        std::this_thread::sleep_for(5ms);
 }
 
 // Echoes everything back until the client closes or the stream fails.
-inline void echo(stream& s)
-{
+inline void echo(stream& s) {
     std::uint8_t buf[4096];
     for (;;) {
         io_result r = s.read_some(buf, deadline_after(test_timeout));

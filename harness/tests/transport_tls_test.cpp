@@ -20,8 +20,7 @@ using namespace testing;
 // One certificate for 127.0.0.1, ::1 and localhost, written to a temp dir, for the whole suite.
 class TransportTls : public ::testing::Test {
 protected:
-    static void SetUpTestSuite()
-    {
+    static void SetUpTestSuite() {
         auto c = generate_self_signed("wsspec test", {"127.0.0.1", "::1", "localhost"});
         ASSERT_TRUE(c.has_value()) << c.error().message;
         cert_ = new self_signed_cert(std::move(c).value());
@@ -30,8 +29,7 @@ protected:
         auto w = cert_->write_to(dir_->path());
         ASSERT_TRUE(w.has_value()) << w.error().message;
     }
-    static void TearDownTestSuite()
-    {
+    static void TearDownTestSuite() {
         delete cert_;
         delete dir_;
         cert_ = nullptr;
@@ -41,16 +39,14 @@ protected:
     static std::string cert_file() { return dir_->file(self_signed_cert::cert_file_name); }
     static std::string key_file() { return dir_->file(self_signed_cert::key_file_name); }
 
-    static listener tls_listener(const std::string& host = "127.0.0.1")
-    {
+    static listener tls_listener(const std::string& host = "127.0.0.1") {
         auto l = listener::bind(host, 0, tls_server_options{cert_file(), key_file(), {}, {}});
         EXPECT_TRUE(l.has_value()) << (l ? "" : l.error().message);
         return std::move(l).value();
     }
 
     static result<std::unique_ptr<stream>> connect_to(std::string host, std::uint16_t port,
-                                                      const tls_client_options& opts)
-    {
+                                                      const tls_client_options& opts) {
         if (is_ip_literal(host) && host.find(':') != std::string::npos) host = "[" + host + "]";
         auto u = parse_url("wss://" + host + ":" + std::to_string(port) + "/");
         EXPECT_TRUE(u.has_value());
@@ -63,8 +59,7 @@ protected:
     static inline temp_dir* dir_ = nullptr;
 };
 
-TEST_F(TransportTls, VerifiedEchoWithCacert)
-{
+TEST_F(TransportTls, VerifiedEchoWithCacert) {
     listener l = tls_listener();
     EXPECT_TRUE(l.is_tls());
     one_shot_server server(l, echo);
@@ -82,8 +77,7 @@ TEST_F(TransportTls, VerifiedEchoWithCacert)
     EXPECT_TRUE(server.handshake_result().ok()) << server.handshake_result().message;
 }
 
-TEST_F(TransportTls, VerifiedByDnsNameLocalhost)
-{
+TEST_F(TransportTls, VerifiedByDnsNameLocalhost) {
     listener l = tls_listener();
     one_shot_server server(l, echo);
     auto c = connect_to("localhost", l.port(), trusting());
@@ -92,8 +86,7 @@ TEST_F(TransportTls, VerifiedByDnsNameLocalhost)
     EXPECT_EQ(read_exactly(**c, 3, deadline_after(test_timeout)).data, "dns");
 }
 
-TEST_F(TransportTls, VerifiedOverIpv6)
-{
+TEST_F(TransportTls, VerifiedOverIpv6) {
     auto l = listener::bind("::1", 0, tls_server_options{cert_file(), key_file(), {}, {}});
     if (!l) GTEST_SKIP() << "no IPv6 loopback: " << l.error().message;
     one_shot_server server(*l, echo);
@@ -103,13 +96,13 @@ TEST_F(TransportTls, VerifiedOverIpv6)
     EXPECT_EQ(read_exactly(**c, 2, deadline_after(test_timeout)).data, "v6");
 }
 
-TEST_F(TransportTls, UntrustedCertificateFailsVerification)
-{
+TEST_F(TransportTls, UntrustedCertificateFailsVerification) {
     listener l = tls_listener();
     one_shot_server server(l, echo);
     auto c = connect_to("127.0.0.1", l.port(), {});
     ASSERT_FALSE(c.has_value());
-    const std::string prefix = "TLS handshake with 127.0.0.1:" + std::to_string(l.port()) + " failed: ";
+    const std::string prefix =
+        "TLS handshake with 127.0.0.1:" + std::to_string(l.port()) + " failed: ";
     EXPECT_EQ(c.error().message.rfind(prefix, 0), 0u) << c.error().message;
     EXPECT_NE(c.error().message.find("certificate verify failed"), std::string::npos)
         << c.error().message;
@@ -122,8 +115,7 @@ TEST_F(TransportTls, UntrustedCertificateFailsVerification)
         << server.handshake_result().message;
 }
 
-TEST_F(TransportTls, InsecureSkipsVerification)
-{
+TEST_F(TransportTls, InsecureSkipsVerification) {
     listener l = tls_listener();
     one_shot_server server(l, echo);
     tls_client_options opts;
@@ -135,8 +127,7 @@ TEST_F(TransportTls, InsecureSkipsVerification)
     EXPECT_EQ(read_exactly(**c, 6, deadline_after(test_timeout)).data, "anyway");
 }
 
-TEST_F(TransportTls, WrongHostNameFails)
-{
+TEST_F(TransportTls, WrongHostNameFails) {
     listener l = tls_listener();
     one_shot_server server(l, echo);
     tls_client_options opts = trusting();
@@ -148,12 +139,12 @@ TEST_F(TransportTls, WrongHostNameFails)
         << c.error().message;
 }
 
-TEST_F(TransportTls, WrongIpAddressFails)
-{
+TEST_F(TransportTls, WrongIpAddressFails) {
     // Trusted, but issued for another address only.
     auto other = generate_self_signed("elsewhere", {"192.0.2.1"});
     ASSERT_TRUE(other.has_value()) << other.error().message;
-    auto l = listener::bind("127.0.0.1", 0, tls_server_options{{}, {}, other->cert_pem, other->key_pem});
+    auto l =
+        listener::bind("127.0.0.1", 0, tls_server_options{{}, {}, other->cert_pem, other->key_pem});
     ASSERT_TRUE(l.has_value()) << l.error().message;
     one_shot_server server(*l, echo);
     temp_dir d;
@@ -165,8 +156,7 @@ TEST_F(TransportTls, WrongIpAddressFails)
         << c.error().message;
 }
 
-TEST_F(TransportTls, PeerCloseIsClosedWithCloseNotify)
-{
+TEST_F(TransportTls, PeerCloseIsClosedWithCloseNotify) {
     listener l = tls_listener();
     one_shot_server server(l, [](stream& s) {
         (void)s.write_all(as_bytes("farewell"), deadline_after(test_timeout));
@@ -180,8 +170,7 @@ TEST_F(TransportTls, PeerCloseIsClosedWithCloseNotify)
     EXPECT_NE(got.message.find("close_notify"), std::string::npos) << got.message;
 }
 
-TEST_F(TransportTls, PeerFinWithoutCloseNotifyIsClosedAndSaysSo)
-{
+TEST_F(TransportTls, PeerFinWithoutCloseNotifyIsClosedAndSaysSo) {
     // A server that drops TCP without close_notify, built by hand around a dup of the socket.
     auto ctx = detail::make_server_context({cert_file(), key_file(), {}, {}});
     ASSERT_TRUE(ctx.has_value()) << ctx.error().message;
@@ -223,8 +212,7 @@ TEST_F(TransportTls, PeerFinWithoutCloseNotifyIsClosedAndSaysSo)
     EXPECT_NE(message.find("without TLS close_notify"), std::string::npos) << message;
 }
 
-TEST_F(TransportTls, AcceptedStreamHandshakesOnFirstRead)
-{
+TEST_F(TransportTls, AcceptedStreamHandshakesOnFirstRead) {
     listener l = tls_listener();
     read_outcome received;
     std::thread server([&] {
@@ -242,8 +230,7 @@ TEST_F(TransportTls, AcceptedStreamHandshakesOnFirstRead)
     EXPECT_EQ(received.last, io_status::closed) << received.message;
 }
 
-TEST_F(TransportTls, PeerAbortIsReset)
-{
+TEST_F(TransportTls, PeerAbortIsReset) {
     listener l = tls_listener();
     one_shot_server server(l, [](stream& s) { s.abort(); });
     auto c = connect_to("127.0.0.1", l.port(), trusting());
@@ -252,8 +239,7 @@ TEST_F(TransportTls, PeerAbortIsReset)
     EXPECT_EQ(got.last, io_status::reset) << got.message;
 }
 
-TEST_F(TransportTls, ReadTimesOutNearTheDeadline)
-{
+TEST_F(TransportTls, ReadTimesOutNearTheDeadline) {
     listener l = tls_listener();
     std::atomic<bool> done{false};
     one_shot_server server(l, [&](stream&) { wait_for_flag(done); });
@@ -269,16 +255,18 @@ TEST_F(TransportTls, ReadTimesOutNearTheDeadline)
     EXPECT_LT(elapsed, 1500ms);
 }
 
-TEST_F(TransportTls, ChoppedWriteArrivesComplete)
-{
+TEST_F(TransportTls, ChoppedWriteArrivesComplete) {
     listener l = tls_listener();
     read_outcome received;
-    one_shot_server server(l, [&](stream& s) { received = read_until_end(s, deadline_after(test_timeout)); });
+    one_shot_server server(
+        l, [&](stream& s) { received = read_until_end(s, deadline_after(test_timeout)); });
     auto c = connect_to("127.0.0.1", l.port(), trusting());
     ASSERT_TRUE(c.has_value()) << c.error().message;
     std::string payload(40, 'x');
-    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('A' + i % 26);
-    const io_result r = write_chopped(**c, as_bytes(payload), 7, 10ms, deadline_after(test_timeout));
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<char>('A' + i % 26);
+    const io_result r =
+        write_chopped(**c, as_bytes(payload), 7, 10ms, deadline_after(test_timeout));
     ASSERT_TRUE(r.ok()) << r.message;
     EXPECT_EQ(r.bytes, 40u);
     (*c)->close();
@@ -288,8 +276,7 @@ TEST_F(TransportTls, ChoppedWriteArrivesComplete)
     EXPECT_GE(received.reads, 3); // one TLS record per piece, 10 ms apart
 }
 
-TEST_F(TransportTls, HandshakeWithPlainTcpServerThatHangsUpFails)
-{
+TEST_F(TransportTls, HandshakeWithPlainTcpServerThatHangsUpFails) {
     auto l = listener::bind("127.0.0.1", 0);
     ASSERT_TRUE(l.has_value());
     one_shot_server server(*l, [](stream& s) { s.close(); });
@@ -298,8 +285,7 @@ TEST_F(TransportTls, HandshakeWithPlainTcpServerThatHangsUpFails)
     EXPECT_EQ(c.error().message.rfind("TLS handshake with 127.0.0.1:", 0), 0u) << c.error().message;
 }
 
-TEST_F(TransportTls, HandshakeTimesOutAgainstASilentServer)
-{
+TEST_F(TransportTls, HandshakeTimesOutAgainstASilentServer) {
     auto l = listener::bind("127.0.0.1", 0);
     ASSERT_TRUE(l.has_value());
     std::atomic<bool> done{false};
@@ -314,8 +300,7 @@ TEST_F(TransportTls, HandshakeTimesOutAgainstASilentServer)
     EXPECT_NE(c.error().message.find("failed: timed out"), std::string::npos) << c.error().message;
 }
 
-TEST_F(TransportTls, BadOptionsAreReported)
-{
+TEST_F(TransportTls, BadOptionsAreReported) {
     auto c = connect_to("127.0.0.1", 9, {false, dir_->file("missing.pem"), {}, {}, {}});
     ASSERT_FALSE(c.has_value());
     EXPECT_EQ(c.error().message.rfind("cannot load CA certificates '", 0), 0u) << c.error().message;
@@ -328,7 +313,8 @@ TEST_F(TransportTls, BadOptionsAreReported)
     ASSERT_FALSE(l.has_value());
     EXPECT_EQ(l.error().message, "a TLS server needs a certificate and a private key");
 
-    auto bad_key = listener::bind("127.0.0.1", 0, tls_server_options{cert_file(), cert_file(), {}, {}});
+    auto bad_key =
+        listener::bind("127.0.0.1", 0, tls_server_options{cert_file(), cert_file(), {}, {}});
     ASSERT_FALSE(bad_key.has_value());
     EXPECT_EQ(bad_key.error().message.rfind("cannot load TLS private key '", 0), 0u)
         << bad_key.error().message;
@@ -338,16 +324,14 @@ TEST_F(TransportTls, BadOptionsAreReported)
 
 using x509_holder = std::unique_ptr<X509, decltype(&X509_free)>;
 
-x509_holder parse_cert(const std::string& pem)
-{
+x509_holder parse_cert(const std::string& pem) {
     BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
     X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
     return {x, &X509_free};
 }
 
-TEST(TransportTestCert, HasSubjectSansAndOneDayValidity)
-{
+TEST(TransportTestCert, HasSubjectSansAndOneDayValidity) {
     auto c = generate_self_signed("wsspec unit", {"127.0.0.1", "example.test"});
     ASSERT_TRUE(c.has_value()) << c.error().message;
     EXPECT_EQ(c->cert_pem.rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
@@ -363,9 +347,9 @@ TEST(TransportTestCert, HasSubjectSansAndOneDayValidity)
     EXPECT_EQ(X509_check_host(x.get(), "other.test", 0, 0, nullptr), 0);
 
     int days = 0, seconds = 0;
-    ASSERT_EQ(ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(x.get()),
-                             X509_get0_notAfter(x.get())),
-              1);
+    ASSERT_EQ(
+        ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(x.get()), X509_get0_notAfter(x.get())),
+        1);
     EXPECT_EQ(days * 86400 + seconds, 86400 + 60);
 
     EVP_PKEY* pub = X509_get0_pubkey(x.get());
@@ -374,8 +358,7 @@ TEST(TransportTestCert, HasSubjectSansAndOneDayValidity)
     EXPECT_EQ(EVP_PKEY_get_bits(pub), 256);
 }
 
-TEST(TransportTestCert, WriteToCreatesBothFiles)
-{
+TEST(TransportTestCert, WriteToCreatesBothFiles) {
     auto c = generate_self_signed("files", {"localhost"});
     ASSERT_TRUE(c.has_value());
     temp_dir d;
@@ -390,8 +373,7 @@ TEST(TransportTestCert, WriteToCreatesBothFiles)
     EXPECT_NE(missing.error().message.find("cannot write"), std::string::npos);
 }
 
-TEST(TransportTestCert, EachCertificateHasItsOwnKey)
-{
+TEST(TransportTestCert, EachCertificateHasItsOwnKey) {
     auto a = generate_self_signed("a", {"localhost"});
     auto b = generate_self_signed("a", {"localhost"});
     ASSERT_TRUE(a.has_value() && b.has_value());

@@ -23,8 +23,7 @@ struct addrinfo_deleter {
 };
 using addrinfo_ptr = std::unique_ptr<addrinfo, addrinfo_deleter>;
 
-result<addrinfo_ptr> resolve(const std::string& host, std::uint16_t port)
-{
+result<addrinfo_ptr> resolve(const std::string& host, std::uint16_t port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -41,12 +40,12 @@ result<addrinfo_ptr> resolve(const std::string& host, std::uint16_t port)
 }
 
 // One non-blocking connect() to one address; the error text starts with the endpoint.
-result<detail::unique_fd> try_address(const addrinfo& ai, deadline dl)
-{
+result<detail::unique_fd> try_address(const addrinfo& ai, deadline dl) {
     const std::string where = detail::format_endpoint(ai.ai_addr, ai.ai_addrlen);
     detail::unique_fd fd(
         ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol));
-    if (!fd.valid()) return make_error(fmt::format("{}: socket: {}", where, detail::errno_text(errno)));
+    if (!fd.valid())
+        return make_error(fmt::format("{}: socket: {}", where, detail::errno_text(errno)));
 
     if (::connect(fd.get(), ai.ai_addr, ai.ai_addrlen) == 0) return fd;
     if (errno != EINPROGRESS && errno != EINTR)
@@ -65,8 +64,7 @@ result<detail::unique_fd> try_address(const addrinfo& ai, deadline dl)
     return fd;
 }
 
-result<detail::unique_fd> open_tcp(const std::string& host, std::uint16_t port, deadline dl)
-{
+result<detail::unique_fd> open_tcp(const std::string& host, std::uint16_t port, deadline dl) {
     auto list = resolve(host, port);
     if (!list) return list.error();
 
@@ -85,15 +83,13 @@ result<detail::unique_fd> open_tcp(const std::string& host, std::uint16_t port, 
 } // namespace
 
 result<std::unique_ptr<stream>> connect_tcp(const std::string& host, std::uint16_t port,
-                                            deadline dl)
-{
+                                            deadline dl) {
     auto fd = open_tcp(host, port, dl);
     if (!fd) return fd.error();
     return std::unique_ptr<stream>(std::make_unique<tcp_stream>(std::move(fd).value()));
 }
 
-result<std::unique_ptr<stream>> connect(const url& u, const tls_client_options& tls, deadline dl)
-{
+result<std::unique_ptr<stream>> connect(const url& u, const tls_client_options& tls, deadline dl) {
     if (!u.secure()) return connect_tcp(u.host, u.port, dl);
 
     // Build the context first: a bad --cacert should not cost a connection attempt.

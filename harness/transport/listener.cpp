@@ -21,11 +21,11 @@ namespace wsspec::transport {
 namespace {
 
 // socket + bind + listen on one address; the error text starts with the endpoint.
-result<detail::unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual_stack)
-{
+result<detail::unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual_stack) {
     const std::string where = detail::format_endpoint(sa, len);
     detail::unique_fd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return make_error(fmt::format("{}: socket: {}", where, detail::errno_text(errno)));
+    if (!fd.valid())
+        return make_error(fmt::format("{}: socket: {}", where, detail::errno_text(errno)));
     const int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (sa->sa_family == AF_INET6) {
@@ -40,8 +40,7 @@ result<detail::unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual
 }
 
 // Every address: "::" with IPV6_V6ONLY off, or 0.0.0.0 where IPv6 is unavailable.
-result<detail::unique_fd> listen_any(std::uint16_t port)
-{
+result<detail::unique_fd> listen_any(std::uint16_t port) {
     sockaddr_in6 v6{};
     v6.sin6_family = AF_INET6;
     v6.sin6_addr = in6addr_any;
@@ -57,8 +56,7 @@ result<detail::unique_fd> listen_any(std::uint16_t port)
     return make_error(fmt::format("{}; {}", fd.error().message, fd4.error().message));
 }
 
-result<detail::unique_fd> listen_host(const std::string& host, std::uint16_t port)
-{
+result<detail::unique_fd> listen_host(const std::string& host, std::uint16_t port) {
     if (host.empty() || host == "::") return listen_any(port);
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -84,8 +82,7 @@ result<detail::unique_fd> listen_host(const std::string& host, std::uint16_t por
 } // namespace
 
 result<listener> listener::bind(const std::string& host, std::uint16_t port,
-                                const std::optional<tls_server_options>& tls)
-{
+                                const std::optional<tls_server_options>& tls) {
     listener l;
     if (tls) {
         auto ctx = detail::make_server_context(*tls);
@@ -93,8 +90,9 @@ result<listener> listener::bind(const std::string& host, std::uint16_t port,
         l.ctx_ = std::move(ctx).value();
     }
     auto fd = listen_host(host, port);
-    if (!fd) return make_error(fmt::format("cannot listen on {}: {}", host.empty() ? "*" : host,
-                                           fd.error().message));
+    if (!fd)
+        return make_error(
+            fmt::format("cannot listen on {}: {}", host.empty() ? "*" : host, fd.error().message));
     l.fd_ = std::move(fd).value();
 
     int pipe_fds[2] = {-1, -1};
@@ -107,7 +105,7 @@ result<listener> listener::bind(const std::string& host, std::uint16_t port,
     socklen_t len = sizeof ss;
     ::getsockname(l.fd_.get(), reinterpret_cast<sockaddr*>(&ss), &len);
     l.port_ = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
-                                        : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+                                       : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
     return l;
 }
 
@@ -115,10 +113,11 @@ listener::listener(listener&&) noexcept = default;
 listener& listener::operator=(listener&&) noexcept = default;
 listener::~listener() = default;
 
-std::string listener::local_address() const { return detail::local_endpoint(fd_.get()); }
+std::string listener::local_address() const {
+    return detail::local_endpoint(fd_.get());
+}
 
-result<std::unique_ptr<stream>> listener::accept(deadline dl)
-{
+result<std::unique_ptr<stream>> listener::accept(deadline dl) {
     for (;;) {
         if (!fd_.valid()) return make_error("accept on a closed listener");
         pollfd p[2] = {{fd_.get(), POLLIN, 0}, {wake_read_.get(), POLLIN, 0}};
@@ -130,7 +129,8 @@ result<std::unique_ptr<stream>> listener::accept(deadline dl)
             if (clock::now() >= dl) return std::unique_ptr<stream>();
             continue;
         }
-        detail::unique_fd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        detail::unique_fd conn(
+            ::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!conn.valid()) {
             // The client may have given up between poll() and accept(): just wait again.
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR)
@@ -144,15 +144,13 @@ result<std::unique_ptr<stream>> listener::accept(deadline dl)
     }
 }
 
-void listener::interrupt() noexcept
-{
+void listener::interrupt() noexcept {
     const char byte = 1;
     // A full pipe already holds a wake-up, so a failed write loses nothing.
     [[maybe_unused]] const auto n = ::write(wake_write_.get(), &byte, 1);
 }
 
-void listener::close() noexcept
-{
+void listener::close() noexcept {
     fd_.reset();
     wake_read_.reset();
     wake_write_.reset();

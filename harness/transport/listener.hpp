@@ -48,7 +48,7 @@ private:
     listener() = default;
 
     detail::unique_fd fd_;
-    detail::unique_fd wake_read_;  // self-pipe for interrupt()
+    detail::unique_fd wake_read_; // self-pipe for interrupt()
     detail::unique_fd wake_write_;
     detail::ssl_ctx_ptr ctx_;
     std::uint16_t port_ = 0;

@@ -7,8 +7,7 @@ namespace wsspec::transport {
 
 stream::~stream() = default;
 
-std::string_view to_string(io_status s) noexcept
-{
+std::string_view to_string(io_status s) noexcept {
     switch (s) {
     case io_status::ok: return "ok";
     case io_status::timeout: return "timeout";
@@ -20,8 +19,7 @@ std::string_view to_string(io_status s) noexcept
 }
 
 io_result write_chopped(stream& s, std::span<const std::uint8_t> data, std::size_t chop,
-                        std::chrono::microseconds pause, deadline dl)
-{
+                        std::chrono::microseconds pause, deadline dl) {
     if (chop == 0 || chop >= data.size()) return s.write_all(data, dl);
 
     std::size_t done = 0;

@@ -23,16 +23,18 @@ using deadline = clock::time_point;
 // No deadline at all; poll() then waits without a timeout.
 inline constexpr deadline no_deadline = deadline::max();
 
-inline deadline deadline_after(clock::duration d) { return clock::now() + d; }
+inline deadline deadline_after(clock::duration d) {
+    return clock::now() + d;
+}
 
 // How an I/O call ended. `closed` and `reset` are data for a verdict (RFC 6455 §7.1.1 wants the
 // server to close TCP first and cleanly), so they are kept apart from harness-side `error`s.
 enum class io_status : std::uint8_t {
     ok,
     timeout, // the deadline passed first; `bytes` says how much was done before it
-    closed,  // the peer sent FIN (clean EOF); for TLS: close_notify, or EOF without it (see message)
-    reset,   // ECONNRESET / EPIPE: the peer aborted with RST, or the connection is gone
-    error,   // anything else, including use after close(); `message` says what
+    closed, // the peer sent FIN (clean EOF); for TLS: close_notify, or EOF without it (see message)
+    reset,  // ECONNRESET / EPIPE: the peer aborted with RST, or the connection is gone
+    error,  // anything else, including use after close(); `message` says what
 };
 
 std::string_view to_string(io_status s) noexcept;

@@ -9,16 +9,17 @@
 
 namespace wsspec::transport {
 
-tcp_stream::tcp_stream(detail::unique_fd fd) : fd_(std::move(fd)), peer_(detail::peer_endpoint(fd_.get()))
-{
+tcp_stream::tcp_stream(detail::unique_fd fd)
+    : fd_(std::move(fd)), peer_(detail::peer_endpoint(fd_.get())) {
     detail::set_nonblocking(fd_.get());
     detail::set_nodelay(fd_.get());
 }
 
-io_result tcp_stream::handshake(deadline) { return {}; }
+io_result tcp_stream::handshake(deadline) {
+    return {};
+}
 
-io_result tcp_stream::read_some(std::span<std::uint8_t> buf, deadline dl)
-{
+io_result tcp_stream::read_some(std::span<std::uint8_t> buf, deadline dl) {
     if (!fd_.valid()) return {io_status::error, 0, "read on a closed stream"};
     if (buf.empty()) return {};
     for (;;) {
@@ -28,8 +29,8 @@ io_result tcp_stream::read_some(std::span<std::uint8_t> buf, deadline dl)
         const int err = errno;
         if (err == EINTR) continue;
         if (err != EAGAIN && err != EWOULDBLOCK)
-            return {detail::classify_errno(err), 0, fmt::format("read from {}: {}", peer_,
-                                                                detail::errno_text(err))};
+            return {detail::classify_errno(err), 0,
+                    fmt::format("read from {}: {}", peer_, detail::errno_text(err))};
         switch (detail::wait_fd(fd_.get(), POLLIN, dl)) {
         case detail::wait_status::ready: break;
         case detail::wait_status::timeout: return {io_status::timeout, 0, "read timed out"};
@@ -39,15 +40,13 @@ io_result tcp_stream::read_some(std::span<std::uint8_t> buf, deadline dl)
     }
 }
 
-io_result tcp_stream::write_all(std::span<const std::uint8_t> data, deadline dl)
-{
+io_result tcp_stream::write_all(std::span<const std::uint8_t> data, deadline dl) {
     if (!fd_.valid()) return {io_status::error, 0, "write on a closed stream"};
     if (write_shut_) return {io_status::error, 0, "write after shutdown_write()"};
     std::size_t done = 0;
     while (done < data.size()) {
         // MSG_NOSIGNAL: a vanished peer is an EPIPE to report, not a SIGPIPE to die of.
-        const ssize_t n =
-            ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
+        const ssize_t n = ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
         if (n >= 0) {
             done += static_cast<std::size_t>(n);
             continue;
@@ -69,17 +68,17 @@ io_result tcp_stream::write_all(std::span<const std::uint8_t> data, deadline dl)
     return {io_status::ok, done, {}};
 }
 
-void tcp_stream::shutdown_write()
-{
+void tcp_stream::shutdown_write() {
     if (!fd_.valid()) return;
     write_shut_ = true;
     ::shutdown(fd_.get(), SHUT_WR);
 }
 
-void tcp_stream::close() { fd_.reset(); }
+void tcp_stream::close() {
+    fd_.reset();
+}
 
-void tcp_stream::abort()
-{
+void tcp_stream::abort() {
     if (!fd_.valid()) return;
     detail::set_abortive_linger(fd_.get());
     fd_.reset();

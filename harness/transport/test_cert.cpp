@@ -24,14 +24,12 @@ using detail::bio_ptr;
 using detail::evp_pkey_ptr;
 using detail::x509_ptr;
 
-error_info fail(std::string_view what)
-{
-    return make_error(fmt::format("cannot generate a test certificate: {}: {}", what,
-                                  detail::openssl_errors()));
+error_info fail(std::string_view what) {
+    return make_error(
+        fmt::format("cannot generate a test certificate: {}: {}", what, detail::openssl_errors()));
 }
 
-bool add_extension(X509* cert, int nid, const std::string& value)
-{
+bool add_extension(X509* cert, int nid, const std::string& value) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
@@ -42,8 +40,7 @@ bool add_extension(X509* cert, int nid, const std::string& value)
     return ok;
 }
 
-std::string san_list(const std::vector<std::string>& sans)
-{
+std::string san_list(const std::vector<std::string>& sans) {
     std::string out;
     for (const auto& name : sans) {
         if (!out.empty()) out += ',';
@@ -53,8 +50,7 @@ std::string san_list(const std::vector<std::string>& sans)
 }
 
 // A random positive 127-bit serial (RFC 5280 §4.1.2.2: positive, at most 20 octets).
-bool set_random_serial(X509* cert)
-{
+bool set_random_serial(X509* cert) {
     unsigned char bytes[16];
     if (RAND_bytes(bytes, sizeof bytes) != 1) return false;
     bytes[0] &= 0x7f;
@@ -64,8 +60,7 @@ bool set_random_serial(X509* cert)
     return ok;
 }
 
-result<std::string> to_pem(auto write)
-{
+result<std::string> to_pem(auto write) {
     bio_ptr bio(BIO_new(BIO_s_mem()));
     if (!bio || write(bio.get()) != 1) return fail("PEM encoding");
     char* data = nullptr;
@@ -73,15 +68,17 @@ result<std::string> to_pem(auto write)
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-result<void> write_file(const std::string& path, const std::string& text, mode_t mode)
-{
+result<void> write_file(const std::string& path, const std::string& text, mode_t mode) {
     detail::unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-    if (!fd.valid()) return make_error(fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
+    if (!fd.valid())
+        return make_error(fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return make_error(fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
+        if (n < 0)
+            return make_error(
+                fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
         done += static_cast<std::size_t>(n);
     }
     return {};
@@ -90,12 +87,12 @@ result<void> write_file(const std::string& path, const std::string& text, mode_t
 } // namespace
 
 result<self_signed_cert> generate_self_signed(const std::string& common_name,
-                                              const std::vector<std::string>& sans)
-{
+                                              const std::vector<std::string>& sans) {
     evp_pkey_ptr key(EVP_EC_gen("P-256"));
     if (!key) return fail("EC key generation");
     x509_ptr cert(X509_new());
-    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 || !set_random_serial(cert.get()))
+    if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
+        !set_random_serial(cert.get()))
         return fail("certificate setup");
 
     // Valid from a minute ago, so a peer whose clock is slightly behind accepts it.
@@ -122,8 +119,7 @@ result<self_signed_cert> generate_self_signed(const std::string& common_name,
     return self_signed_cert{std::move(cert_pem).value(), std::move(key_pem).value()};
 }
 
-result<void> self_signed_cert::write_to(const std::string& dir) const
-{
+result<void> self_signed_cert::write_to(const std::string& dir) const {
     if (auto r = write_file(dir + "/" + cert_file_name, cert_pem, 0644); !r) return r;
     return write_file(dir + "/" + key_file_name, key_pem, 0600);
 }

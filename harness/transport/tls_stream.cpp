@@ -21,20 +21,17 @@ constexpr const char* eof_without_close_notify =
 
 // The reason OpenSSL gives, plus the certificate check that failed, if one did:
 // "certificate verify failed (self-signed certificate)".
-std::string ssl_failure_text(SSL* ssl)
-{
+std::string ssl_failure_text(SSL* ssl) {
     std::string text = detail::openssl_errors();
     const long verify = SSL_get_verify_result(ssl);
-    if (verify != X509_V_OK)
-        text += fmt::format(" ({})", X509_verify_cert_error_string(verify));
+    if (verify != X509_V_OK) text += fmt::format(" ({})", X509_verify_cert_error_string(verify));
     return text;
 }
 
 // Runs `op` (one SSL_* call, returning 1 on success and the byte count in its argument) until it
 // succeeds, fails, or would have to wait past the deadline.
 template <class Op>
-io_result drive(SSL* ssl, int fd, deadline dl, bool& fatal, Op op)
-{
+io_result drive(SSL* ssl, int fd, deadline dl, bool& fatal, Op op) {
     for (;;) {
         ERR_clear_error();
         errno = 0;
@@ -79,16 +76,14 @@ io_result drive(SSL* ssl, int fd, deadline dl, bool& fatal, Op op)
 
 tls_stream::tls_stream(detail::unique_fd fd, detail::ssl_ptr ssl, std::string label)
     : fd_(std::move(fd)), ssl_(std::move(ssl)), peer_(detail::peer_endpoint(fd_.get())),
-      label_(std::move(label))
-{
+      label_(std::move(label)) {
     if (label_.empty()) label_ = peer_;
 }
 
 result<std::unique_ptr<tls_stream>> tls_stream::make_client(detail::unique_fd fd, SSL_CTX* ctx,
                                                             const std::string& host,
                                                             const tls_client_options& opts,
-                                                            std::string label)
-{
+                                                            std::string label) {
     detail::ignore_sigpipe_once();
     detail::set_nonblocking(fd.get());
     detail::set_nodelay(fd.get());
@@ -108,14 +103,14 @@ result<std::unique_ptr<tls_stream>> tls_stream::make_client(detail::unique_fd fd
         const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
                           : SSL_set1_host(ssl.get(), name.c_str());
         if (ok != 1)
-            return make_error(fmt::format("cannot verify against '{}': {}", name,
-                                          detail::openssl_errors()));
+            return make_error(
+                fmt::format("cannot verify against '{}': {}", name, detail::openssl_errors()));
     }
-    return std::unique_ptr<tls_stream>(new tls_stream(std::move(fd), std::move(ssl), std::move(label)));
+    return std::unique_ptr<tls_stream>(
+        new tls_stream(std::move(fd), std::move(ssl), std::move(label)));
 }
 
-result<std::unique_ptr<tls_stream>> tls_stream::make_server(detail::unique_fd fd, SSL_CTX* ctx)
-{
+result<std::unique_ptr<tls_stream>> tls_stream::make_server(detail::unique_fd fd, SSL_CTX* ctx) {
     detail::ignore_sigpipe_once();
     detail::set_nonblocking(fd.get());
     detail::set_nodelay(fd.get());
@@ -126,8 +121,7 @@ result<std::unique_ptr<tls_stream>> tls_stream::make_server(detail::unique_fd fd
     return std::unique_ptr<tls_stream>(new tls_stream(std::move(fd), std::move(ssl), {}));
 }
 
-io_result tls_stream::handshake(deadline dl)
-{
+io_result tls_stream::handshake(deadline dl) {
     if (handshake_done_) return {};
     if (!fd_.valid()) return {io_status::error, 0, "handshake on a closed stream"};
     if (fatal_) return {io_status::error, 0, "TLS session already failed"};
@@ -141,8 +135,7 @@ io_result tls_stream::handshake(deadline dl)
     return r;
 }
 
-io_result tls_stream::read_some(std::span<std::uint8_t> buf, deadline dl)
-{
+io_result tls_stream::read_some(std::span<std::uint8_t> buf, deadline dl) {
     if (!fd_.valid()) return {io_status::error, 0, "read on a closed stream"};
     if (io_result h = handshake(dl); !h.ok()) return h;
     if (buf.empty()) return {};
@@ -153,8 +146,7 @@ io_result tls_stream::read_some(std::span<std::uint8_t> buf, deadline dl)
     return r;
 }
 
-io_result tls_stream::write_all(std::span<const std::uint8_t> data, deadline dl)
-{
+io_result tls_stream::write_all(std::span<const std::uint8_t> data, deadline dl) {
     if (!fd_.valid()) return {io_status::error, 0, "write on a closed stream"};
     if (write_shut_) return {io_status::error, 0, "write after shutdown_write()"};
     if (io_result h = handshake(dl); !h.ok()) return h;
@@ -174,8 +166,7 @@ io_result tls_stream::write_all(std::span<const std::uint8_t> data, deadline dl)
     return {io_status::ok, done, {}};
 }
 
-void tls_stream::send_close_notify() noexcept
-{
+void tls_stream::send_close_notify() noexcept {
     if (!handshake_done_ || fatal_ || write_shut_) return;
     write_shut_ = true;
     // One bounded attempt: close_notify is a courtesy (RFC 8446 §6.1), and close() has no deadline.
@@ -191,30 +182,26 @@ void tls_stream::send_close_notify() noexcept
     ERR_clear_error();
 }
 
-void tls_stream::shutdown_write()
-{
+void tls_stream::shutdown_write() {
     if (!fd_.valid()) return;
     send_close_notify();
     write_shut_ = true;
     ::shutdown(fd_.get(), SHUT_WR);
 }
 
-void tls_stream::close()
-{
+void tls_stream::close() {
     if (!fd_.valid()) return;
     send_close_notify();
     fd_.reset();
 }
 
-void tls_stream::abort()
-{
+void tls_stream::abort() {
     if (!fd_.valid()) return;
     detail::set_abortive_linger(fd_.get());
     fd_.reset();
 }
 
-std::string tls_stream::protocol_version() const
-{
+std::string tls_stream::protocol_version() const {
     return handshake_done_ ? SSL_get_version(ssl_.get()) : std::string();
 }
 

@@ -11,8 +11,7 @@
 namespace wsspec::transport {
 namespace {
 
-std::string lower(std::string_view s)
-{
+std::string lower(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
         return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
@@ -21,31 +20,26 @@ std::string lower(std::string_view s)
 }
 
 // Space and control bytes would break the request line and header of the opening handshake.
-bool has_forbidden_byte(std::string_view s)
-{
+bool has_forbidden_byte(std::string_view s) {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
 }
 
-bool is_ipv6(std::string_view host)
-{
+bool is_ipv6(std::string_view host) {
     in6_addr a{};
     return inet_pton(AF_INET6, std::string(host).c_str(), &a) == 1;
 }
 
-bool is_ipv4(std::string_view host)
-{
+bool is_ipv4(std::string_view host) {
     in_addr a{};
     return inet_pton(AF_INET, std::string(host).c_str(), &a) == 1;
 }
 
-error_info bad(std::string_view text, std::string_view why)
-{
+error_info bad(std::string_view text, std::string_view why) {
     return make_error(fmt::format("bad URL '{}': {}", text, why));
 }
 
 // Splits "host[:port]" or "[v6][:port]" into u.host / u.port.
-result<void> parse_authority(std::string_view text, std::string_view auth, url& u)
-{
+result<void> parse_authority(std::string_view text, std::string_view auth, url& u) {
     if (auth.find('@') != std::string_view::npos) return bad(text, "user info is not supported");
 
     std::string_view port_text;
@@ -82,24 +76,25 @@ result<void> parse_authority(std::string_view text, std::string_view auth, url& 
 
 } // namespace
 
-bool is_ip_literal(std::string_view host) { return is_ipv4(host) || is_ipv6(host); }
+bool is_ip_literal(std::string_view host) {
+    return is_ipv4(host) || is_ipv6(host);
+}
 
-std::string url::authority() const
-{
+std::string url::authority() const {
     return ipv6_literal ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
 }
 
-std::string url::host_header() const
-{
+std::string url::host_header() const {
     std::string h = ipv6_literal ? fmt::format("[{}]", host) : host;
     if (!default_port()) h += fmt::format(":{}", port);
     return h;
 }
 
-std::string url::to_string() const { return fmt::format("{}://{}{}", scheme, host_header(), resource); }
+std::string url::to_string() const {
+    return fmt::format("{}://{}{}", scheme, host_header(), resource);
+}
 
-result<url> parse_url(std::string_view text)
-{
+result<url> parse_url(std::string_view text) {
     if (has_forbidden_byte(text)) return bad(text, "contains a space or control character");
 
     const auto sep = text.find("://");

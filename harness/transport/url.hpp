@@ -9,10 +9,10 @@
 namespace wsspec::transport {
 
 struct url {
-    std::string scheme;       // "ws" or "wss", lower case
-    std::string host;         // as written, without the brackets of an IPv6 literal
-    std::uint16_t port = 0;   // explicit, or 80 / 443 from the scheme (RFC 6455 §3)
-    std::string resource;     // path + "?" + query; "/" when the path is empty (§3)
+    std::string scheme;     // "ws" or "wss", lower case
+    std::string host;       // as written, without the brackets of an IPv6 literal
+    std::uint16_t port = 0; // explicit, or 80 / 443 from the scheme (RFC 6455 §3)
+    std::string resource;   // path + "?" + query; "/" when the path is empty (§3)
     bool ipv6_literal = false;
 
     bool secure() const noexcept { return scheme == "wss"; }

@@ -204,12 +204,12 @@ bool connection::upgrade() {
     for (;;) {
         std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
         auto req = handshake::parse_client_request(bytes);
-        if (req.status == handshake::parse_status::complete) {
+        if (req.status == handshake::handshake_status::complete) {
             begin_ += req.head_size;
             // RFC 6455 §4.2.2: no subprotocol and no extension is selected, whatever was offered.
             return write(as_bytes(handshake::build_accept_response(req.request.key)));
         }
-        if (req.status == handshake::parse_status::error) {
+        if (req.status == handshake::handshake_status::error) {
             log(fmt::format("refused the handshake with {}: {} ({})", req.http_status,
                             handshake::name(req.error), req.detail));
             if (write(as_bytes(handshake::build_reject_response(req.http_status, req.error))))

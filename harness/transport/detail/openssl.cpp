@@ -4,8 +4,7 @@
 
 namespace wsspec::transport::detail {
 
-std::string openssl_errors(const char* fallback)
-{
+std::string openssl_errors(const char* fallback) {
     std::string out;
     while (const unsigned long e = ERR_get_error()) {
         const char* reason = ERR_reason_error_string(e);

@@ -10,20 +10,18 @@
 namespace wsspec::transport::detail {
 namespace {
 
-error_info fail(std::string_view what)
-{
+error_info fail(std::string_view what) {
     return make_error(fmt::format("{}: {}", what, openssl_errors()));
 }
 
-bool is_directory(const std::string& path)
-{
+bool is_directory(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 // Loads a certificate chain (leaf first) and its key from PEM text held in memory.
-result<void> use_pem_strings(SSL_CTX* ctx, const std::string& cert_pem, const std::string& key_pem)
-{
+result<void> use_pem_strings(SSL_CTX* ctx, const std::string& cert_pem,
+                             const std::string& key_pem) {
     bio_ptr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
     x509_ptr leaf(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!leaf || SSL_CTX_use_certificate(ctx, leaf.get()) != 1)
@@ -43,8 +41,7 @@ result<void> use_pem_strings(SSL_CTX* ctx, const std::string& cert_pem, const st
     return {};
 }
 
-result<void> use_files(SSL_CTX* ctx, const std::string& cert, const std::string& key)
-{
+result<void> use_files(SSL_CTX* ctx, const std::string& cert, const std::string& key) {
     if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1)
         return fail(fmt::format("cannot load TLS certificate '{}'", cert));
     if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
@@ -52,21 +49,20 @@ result<void> use_files(SSL_CTX* ctx, const std::string& cert, const std::string&
     return {};
 }
 
-result<ssl_ctx_ptr> new_context(const SSL_METHOD* method)
-{
+result<ssl_ctx_ptr> new_context(const SSL_METHOD* method) {
     ssl_ctx_ptr ctx(SSL_CTX_new(method));
     if (!ctx) return fail("cannot create a TLS context");
     SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
     // Partial writes let write_all() count progress and stop cleanly at a deadline; a moving
     // buffer is allowed because a retried write resumes from the first unsent byte.
-    SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_mode(ctx.get(),
+                     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     return ctx;
 }
 
 } // namespace
 
-result<ssl_ctx_ptr> make_client_context(const tls_client_options& opts)
-{
+result<ssl_ctx_ptr> make_client_context(const tls_client_options& opts) {
     auto ctx = new_context(TLS_client_method());
     if (!ctx) return ctx;
     SSL_CTX* c = ctx->get();
@@ -90,8 +86,7 @@ result<ssl_ctx_ptr> make_client_context(const tls_client_options& opts)
     return ctx;
 }
 
-result<ssl_ctx_ptr> make_server_context(const tls_server_options& opts)
-{
+result<ssl_ctx_ptr> make_server_context(const tls_server_options& opts) {
     auto ctx = new_context(TLS_server_method());
     if (!ctx) return ctx;
     SSL_CTX* c = ctx->get();

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The README's two commands, on a fresh Debian 12 machine as root (or with sudo):
+#   scripts/dev.sh run [URL ...]   install what is missing, build, run the conformance catalog
+#                                  against the built-in reference server (or the URLs given)
+#   scripts/dev.sh test            install what is missing, build, run every test, then build
+#                                  and run them again under ASan+UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
+          libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl
+          nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libsimdjson-dev libasio-dev
+          python3 python3-websockets ca-certificates)
+
+install_missing() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() { # preset
+    cmake --preset "$1" >/dev/null
+    cmake --build --preset "$1"
+}
+
+case "${1:-}" in
+run)
+    shift
+    install_missing
+    build release
+    exec build/release/harness/wsspec run -o out "$@"
+    ;;
+test)
+    install_missing
+    build dev
+    ctest --preset dev -j2
+    build asan-ubsan
+    ctest --preset asan-ubsan -j2
+    ;;
+*)
+    echo "usage: scripts/dev.sh run [URL ...] | test" >&2
+    exit 2
+    ;;
+esac
