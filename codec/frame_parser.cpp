@@ -131,9 +131,11 @@ parse_result frame_parser::feed_header(std::span<std::uint8_t> in) noexcept {
 parse_result frame_parser::feed_payload(std::span<std::uint8_t> in) noexcept {
     if (in.empty()) return {};
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size()));
-    bool control = is_control(hdr_.op);
+    // Only a control payload that fits the gather buffer is gathered; one that is longer can
+    // only exist when control_payload_too_long is lenient, and streams like data instead.
+    bool gather = is_control(hdr_.op) && hdr_.payload_length <= max_control_payload;
     std::span<std::uint8_t> view = in.first(n);
-    if (control && (control_len_ != 0 || n < remaining_)) {
+    if (gather && (control_len_ != 0 || n < remaining_)) {
         // Gather a split control payload so it is delivered whole.
         std::memcpy(control_ + control_len_, in.data(), n);
         control_len_ = static_cast<std::uint8_t>(control_len_ + n);

@@ -106,7 +106,12 @@ message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
             return deliver({}, true, consumed);
         }
         case parse_status::payload:
-            if (is_control(parser_.header().op)) return deliver_control(r.payload, consumed);
+            if (is_control(parser_.header().op)) {
+                // Split pieces of an over-long control frame (lenient parsers only): the
+                // frame is reported once, with its last piece.
+                if (!r.frame_complete) continue;
+                return deliver_control(r.payload, consumed);
+            }
             return deliver(r.payload, r.frame_complete, consumed);
         }
     }

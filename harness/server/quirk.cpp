@@ -31,8 +31,7 @@ constexpr std::array<quirk_info, 20> quirk_table{{
     {quirk::fragments_as_messages, "fragments-as-messages",
      "echoes every data frame as a complete message instead of reassembling fragments", "5.4"},
     {quirk::allow_interleaving, "allow-interleaving",
-     "accepts a new data frame inside a fragmented message and a continuation outside one",
-     "5.4"},
+     "accepts a new data frame inside a fragmented message and a continuation outside one", "5.4"},
     {quirk::binary_as_text, "binary-as-text", "echoes binary messages as text messages", "5.6"},
     {quirk::max_message_64k, "max-message-64k",
      "fails messages over 65535 bytes with close 1009 (a needlessly small limit)", "10.4"},
@@ -46,8 +45,7 @@ constexpr std::array<quirk_info, 20> quirk_table{{
     {quirk::crash_on_ping, "crash-on-ping",
      "aborts the process when a ping arrives (to test crash detection)", "", true},
     {quirk::hang_on_ping, "hang-on-ping",
-     "stops reading and writing on a connection when a ping arrives (to test hang detection)",
-     ""},
+     "stops reading and writing on a connection when a ping arrives (to test hang detection)", ""},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -58,16 +56,22 @@ constexpr bool table_in_enum_order() {
 static_assert(table_in_enum_order(), "quirk_table must list the quirks in enum order");
 
 std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
 } // namespace
 
-std::span<const quirk_info> all_quirks() noexcept { return quirk_table; }
+std::span<const quirk_info> all_quirks() noexcept {
+    return quirk_table;
+}
 
-const quirk_info& info(quirk q) noexcept { return quirk_table[static_cast<std::size_t>(q)]; }
+const quirk_info& info(quirk q) noexcept {
+    return quirk_table[static_cast<std::size_t>(q)];
+}
 
 std::optional<quirk> parse_quirk(std::string_view name) noexcept {
     for (const auto& qi : quirk_table)

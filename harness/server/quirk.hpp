@@ -58,7 +58,8 @@ class quirk_set {
 public:
     quirk_set() = default;
     explicit quirk_set(std::span<const quirk> qs) noexcept {
-        for (quirk q : qs) add(q);
+        for (quirk q : qs)
+            add(q);
     }
     void add(quirk q) noexcept { bits_ |= bit(q); }
     bool has(quirk q) const noexcept { return (bits_ & bit(q)) != 0; }

@@ -80,7 +80,8 @@ void reference_server::state::accept_loop() {
     }
     // ctx must outlive every connection: wait for them here, after stop() set the flag.
     std::lock_guard lock(workers_mu);
-    for (auto& w : workers) w.thread.join();
+    for (auto& w : workers)
+        w.thread.join();
     workers.clear();
 }
 
@@ -101,12 +102,22 @@ result<std::unique_ptr<reference_server>> reference_server::start(server_options
 
 reference_server::reference_server(std::unique_ptr<state> s) : s_(std::move(s)) {}
 
-reference_server::~reference_server() { stop(); }
+reference_server::~reference_server() {
+    stop();
+}
 
-std::uint16_t reference_server::port() const noexcept { return s_->port; }
-std::string reference_server::local_address() const { return s_->address; }
-bool reference_server::is_tls() const noexcept { return s_->tls; }
-const server_options& reference_server::options() const noexcept { return s_->options; }
+std::uint16_t reference_server::port() const noexcept {
+    return s_->port;
+}
+std::string reference_server::local_address() const {
+    return s_->address;
+}
+bool reference_server::is_tls() const noexcept {
+    return s_->tls;
+}
+const server_options& reference_server::options() const noexcept {
+    return s_->options;
+}
 
 void reference_server::stop() {
     std::lock_guard lock(s_->stop_mu);
@@ -118,22 +129,29 @@ void reference_server::stop() {
     s_->listener->close();
 }
 
-int serve_forever(server_options options, const std::atomic<bool>& stop_flag) {
+int serve_forever(server_options options, const std::atomic<bool>& stop_flag,
+                  std::function<void(const std::string&)> announce) {
     if (!options.log) {
-        options.log = [](const std::string& line) { std::cerr << line << '\n'; };
+        options.log = [](const std::string& line) { std::cerr << line << std::endl; };
+    }
+    if (!announce) {
+        announce = [](const std::string& line) { std::cout << line << std::endl; };
     }
     auto log = options.log;
     std::string quirks;
-    for (quirk q : options.quirks) quirks += (quirks.empty() ? "" : ", ") + std::string(info(q).name);
+    for (quirk q : options.quirks)
+        quirks += (quirks.empty() ? "" : ", ") + std::string(info(q).name);
     auto server = reference_server::start(std::move(options));
     if (!server) {
         log(fmt::format("cannot start the reference server: {}", server.error().message));
         return 2;
     }
     auto& srv = **server;
-    log(fmt::format("listening on {}://{}{}", srv.is_tls() ? "wss" : "ws", srv.local_address(),
-                    quirks.empty() ? "" : " with quirks: " + quirks));
-    while (!stop_flag.load()) std::this_thread::sleep_for(100ms);
+    // The announcement is exactly "listening on URL", for scripts that read it from a pipe.
+    announce(fmt::format("listening on {}://{}", srv.is_tls() ? "wss" : "ws", srv.local_address()));
+    if (!quirks.empty()) log("quirks on (deliberate RFC 6455 violations): " + quirks);
+    while (!stop_flag.load())
+        std::this_thread::sleep_for(100ms);
     srv.stop();
     return 0;
 }

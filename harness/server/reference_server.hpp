@@ -73,9 +73,12 @@ private:
     std::unique_ptr<state> s_;
 };
 
-// For the CLI: starts the server, reports "listening on ..." through options.log (or stderr when
-// unset), runs until stop_flag becomes true, then stops. Returns 0 after a clean stop and 2 when
-// the server cannot start (the reason is reported the same way).
-int serve_forever(server_options options, const std::atomic<bool>& stop_flag);
+// For the CLI: starts the server, announces exactly "listening on ws://127.0.0.1:PORT" (wss://
+// with TLS), runs until stop_flag becomes true, then stops. The announcement goes to `announce`,
+// or to stdout (flushed, so a parent process reading a pipe sees it at once) when that is empty.
+// The active quirks and a start failure are reported through options.log, or stderr when that
+// is unset. Returns 0 after a clean stop and 2 when the server cannot start.
+int serve_forever(server_options options, const std::atomic<bool>& stop_flag,
+                  std::function<void(const std::string&)> announce = {});
 
 } // namespace wsspec::server

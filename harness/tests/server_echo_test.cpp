@@ -10,12 +10,13 @@
 namespace wsspec::server::testing {
 namespace {
 
-constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close = 0x8,
-                       op_ping = 0x9, op_pong = 0xA;
+constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close = 0x8, op_ping = 0x9,
+                       op_pong = 0xA;
 
 std::vector<std::uint8_t> pattern(std::size_t n) {
     std::vector<std::uint8_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>('a' + i % 26);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<std::uint8_t>('a' + i % 26);
     return v;
 }
 
@@ -203,13 +204,13 @@ TEST(ReferenceServerFail, InvalidUtf8FailsBeforeTheMessageEnds) {
 }
 
 TEST(ReferenceServerFail, FramingRulesAre1002) {
-    expect_failure(test_client::encode(op_text, bytes_of("x"), true, 1), 1002);  // RSV3
-    expect_failure(test_client::encode(op_text, bytes_of("x"), true, 4), 1002);  // RSV1
-    expect_failure(test_client::encode(0x3, bytes_of("x")), 1002);               // reserved data
-    expect_failure(test_client::encode(0xB, bytes_of("x")), 1002);               // reserved control
-    expect_failure(test_client::encode(op_ping, pattern(126)), 1002);            // long ping
-    expect_failure(test_client::encode(op_ping, bytes_of("x"), false), 1002);    // FIN=0 ping
-    expect_failure(test_client::encode(op_cont, bytes_of("x")), 1002);           // no message
+    expect_failure(test_client::encode(op_text, bytes_of("x"), true, 1), 1002); // RSV3
+    expect_failure(test_client::encode(op_text, bytes_of("x"), true, 4), 1002); // RSV1
+    expect_failure(test_client::encode(0x3, bytes_of("x")), 1002);              // reserved data
+    expect_failure(test_client::encode(0xB, bytes_of("x")), 1002);              // reserved control
+    expect_failure(test_client::encode(op_ping, pattern(126)), 1002);           // long ping
+    expect_failure(test_client::encode(op_ping, bytes_of("x"), false), 1002);   // FIN=0 ping
+    expect_failure(test_client::encode(op_cont, bytes_of("x")), 1002);          // no message
 }
 
 TEST(ReferenceServerFail, NewMessageInsideFragmentedMessageIs1002) {
@@ -254,7 +255,8 @@ TEST(ReferenceServerFail, MessageAtTheLimitIsEchoed) {
 TEST(ReferenceServerFail, DataAfterTheFailureIsIgnored) {
     // Garbage right behind the bad frame must not produce anything but the one close.
     auto bytes = test_client::encode(op_text, bytes_of("x"), true, 0, false);
-    for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(i * 37));
+    for (int i = 0; i < 64; ++i)
+        bytes.push_back(static_cast<std::uint8_t>(i * 37));
     expect_failure(bytes, 1002);
 }
 

@@ -90,8 +90,7 @@ TEST(ReferenceServerHandshake, OffersAreDeclined) {
     EXPECT_EQ(v.status_code, 101);
     EXPECT_FALSE(has_field(head, "Sec-WebSocket-Protocol")) << head;
     EXPECT_FALSE(has_field(head, "Sec-WebSocket-Extensions")) << head;
-    EXPECT_TRUE(has_line(head, "Sec-WebSocket-Accept: " + handshake::accept_key(*req.key)))
-        << head;
+    EXPECT_TRUE(has_line(head, "Sec-WebSocket-Accept: " + handshake::accept_key(*req.key))) << head;
 }
 
 TEST(ReferenceServerHandshake, FrameInTheSameWriteAsTheRequest) {
@@ -172,7 +171,8 @@ TEST(ReferenceServerLifecycle, ConcurrentClients) {
             }
         });
     }
-    for (auto& th : threads) th.join();
+    for (auto& th : threads)
+        th.join();
     EXPECT_EQ(echoed.load(), 100);
 }
 
@@ -223,26 +223,41 @@ TEST(ReferenceServerLifecycle, EchoOverTls) {
 
 TEST(ReferenceServerLifecycle, ServeForeverRunsUntilTheFlag) {
     std::mutex mu;
-    std::vector<std::string> lines;
+    std::vector<std::string> lines, log;
     server_options o;
+    o.quirks = {quirk::no_pong, quirk::pong_empty};
     o.log = [&](const std::string& line) {
         std::lock_guard lock(mu);
-        lines.push_back(line);
+        log.push_back(line);
     };
-    o.quirks = {quirk::no_pong};
     std::atomic<bool> stop{false};
     int rc = -1;
-    std::thread t([&] { rc = serve_forever(o, stop); });
+    std::thread t([&] {
+        rc = serve_forever(o, stop, [&](const std::string& line) {
+            std::lock_guard lock(mu);
+            lines.push_back(line);
+        });
+    });
+    struct joiner {
+        std::atomic<bool>& stop;
+        std::thread& t;
+        ~joiner() {
+            stop = true;
+            if (t.joinable()) t.join();
+        }
+    } join_on_exit{stop, t};
     std::string first;
     for (int i = 0; i < 300 && first.empty(); ++i) {
         std::this_thread::sleep_for(10ms);
         std::lock_guard lock(mu);
         if (!lines.empty()) first = lines.front();
     }
+    // Exactly the URL after the prefix: scripts read it from a pipe.
     const std::string prefix = "listening on ws://127.0.0.1:";
     ASSERT_EQ(first.rfind(prefix, 0), 0u) << first;
-    EXPECT_NE(first.find("with quirks: no-pong"), std::string::npos) << first;
-    auto port = static_cast<std::uint16_t>(std::stoi(first.substr(prefix.size())));
+    const std::string port_text = first.substr(prefix.size());
+    ASSERT_EQ(port_text.find_first_not_of("0123456789"), std::string::npos) << first;
+    const auto port = static_cast<std::uint16_t>(std::stoi(port_text));
     {
         test_client c;
         ASSERT_TRUE(c.open(port));
@@ -252,6 +267,9 @@ TEST(ReferenceServerLifecycle, ServeForeverRunsUntilTheFlag) {
     stop = true;
     t.join();
     EXPECT_EQ(rc, 0);
+    EXPECT_EQ(lines.size(), 1u);
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.front(), "quirks on (deliberate RFC 6455 violations): no-pong, pong-empty");
 }
 
 TEST(ReferenceServerLifecycle, ServeForeverReportsAStartFailure) {
@@ -260,7 +278,9 @@ TEST(ReferenceServerLifecycle, ServeForeverReportsAStartFailure) {
     o.host = "192.0.2.1"; // TEST-NET-1 (RFC 5737): not an address of this host
     o.log = [&](const std::string& line) { lines.push_back(line); };
     std::atomic<bool> stop{false};
-    EXPECT_EQ(serve_forever(o, stop), 2);
+    bool announced = false;
+    EXPECT_EQ(serve_forever(o, stop, [&](const std::string&) { announced = true; }), 2);
+    EXPECT_FALSE(announced);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0].rfind("cannot start the reference server: ", 0), 0u) << lines[0];
 }

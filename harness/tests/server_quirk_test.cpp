@@ -11,8 +11,8 @@
 namespace wsspec::server::testing {
 namespace {
 
-constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close = 0x8,
-                       op_ping = 0x9, op_pong = 0xA;
+constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close = 0x8, op_ping = 0x9,
+                       op_pong = 0xA;
 
 // A server with `quirks` and a client that completed the handshake.
 struct quirky {
@@ -28,7 +28,8 @@ struct quirky {
 
 std::vector<std::uint8_t> pattern(std::size_t n) {
     std::vector<std::uint8_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(i);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<std::uint8_t>(i);
     return v;
 }
 

@@ -31,8 +31,12 @@ inline constexpr auto patience = std::chrono::seconds(3);
 // How long "nothing happens" is watched for.
 inline constexpr auto quiet_period = std::chrono::milliseconds(300);
 
-inline std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
-inline std::string text_of(std::span<const std::uint8_t> b) { return {b.begin(), b.end()}; }
+inline std::vector<std::uint8_t> bytes_of(std::string_view s) {
+    return {s.begin(), s.end()};
+}
+inline std::string text_of(std::span<const std::uint8_t> b) {
+    return {b.begin(), b.end()};
+}
 
 inline std::unique_ptr<reference_server> start_server(server_options o = {}) {
     auto s = reference_server::start(std::move(o));
@@ -217,7 +221,8 @@ private:
         std::uint64_t len = len7;
         if (ext != 0) {
             len = 0;
-            for (std::size_t i = 0; i < ext; ++i) len = (len << 8) | in_[2 + i];
+            for (std::size_t i = 0; i < ext; ++i)
+                len = (len << 8) | in_[2 + i];
         }
         if (in_.size() - header < len) return false;
         f.fin = (in_[0] & 0x80) != 0;
@@ -228,7 +233,8 @@ private:
         auto begin = in_.begin() + static_cast<std::ptrdiff_t>(header);
         f.payload.assign(begin, begin + static_cast<std::ptrdiff_t>(len));
         if (masked)
-            for (std::size_t i = 0; i < f.payload.size(); ++i) f.payload[i] ^= in_[2 + ext + i % 4];
+            for (std::size_t i = 0; i < f.payload.size(); ++i)
+                f.payload[i] ^= in_[2 + ext + i % 4];
         in_.erase(in_.begin(), begin + static_cast<std::ptrdiff_t>(len));
         return true;
     }

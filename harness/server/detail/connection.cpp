@@ -111,7 +111,7 @@ private:
     bool at_frame_boundary_ = true;
     std::vector<std::uint8_t> message_;
     std::vector<std::uint8_t> out_;
-    utf8_validator late_utf8_{}; // quirk::utf8_at_end
+    utf8_validator late_utf8_{};     // quirk::utf8_at_end
     std::deque<pending_pong> pongs_; // quirk::late_pong
 };
 
@@ -253,7 +253,7 @@ bool connection::process_buffered() {
         switch (r.status) {
         case message_status::need_more:
             if (r.consumed > 0) at_frame_boundary_ = false;
-            begin_ = end_; // everything was consumed
+            begin_ = end_; // need_more: the assembler took all it was given
             break;
         case message_status::error: fail(r.error); return false;
         case message_status::data:
@@ -283,7 +283,8 @@ bool connection::whole_frame_buffered() const noexcept {
     const std::size_t header = length_end + ((p[1] & 0x80) ? 4 : 0);
     if (avail < header) return false;
     std::uint64_t length = 0;
-    for (std::size_t i = 2; i < length_end; ++i) length = (length << 8) | p[i];
+    for (std::size_t i = 2; i < length_end; ++i)
+        length = (length << 8) | p[i];
     if (length > limit_) return true; // refused at the header, before any payload is gathered
     return avail - header >= length;
 }
@@ -322,7 +323,8 @@ bool connection::on_control(const message_result& r) {
 bool connection::on_ping(std::span<const std::uint8_t> payload) {
     if (q_.has(quirk::crash_on_ping)) std::abort();
     if (q_.has(quirk::hang_on_ping)) {
-        while (!stopping()) std::this_thread::sleep_for(poll_slice);
+        while (!stopping())
+            std::this_thread::sleep_for(poll_slice);
         return false;
     }
     if (q_.has(quirk::no_pong)) return true;
@@ -376,8 +378,8 @@ bool connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
     if (e.error == codec_error::control_payload_too_long && q_.has(quirk::long_control_frames)) {
         // The strict encoder refuses a control frame over 125 bytes (§5.5); this quirk sends one.
         out_.clear();
-        e.size = write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op)},
-                             payload);
+        e.size =
+            write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op)}, payload);
     } else if (e.error != codec_error::none) {
         log(fmt::format("cannot encode a {} frame: {}", to_string(op), describe(e.error)));
         return false;
