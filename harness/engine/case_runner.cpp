@@ -180,7 +180,7 @@ std::chrono::milliseconds settle_time(const run_options& o, double rtt_ms) {
     return std::chrono::milliseconds(std::clamp(ms, 100L, 1000L));
 }
 
-report::case_result run_case(const catalog::case_def& c, const run_options& o) {
+report::case_result blank_result(const catalog::case_def& c) {
     report::case_result r;
     r.id = c.id;
     r.group = c.group;
@@ -189,6 +189,11 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     r.description = c.description;
     r.rfc = c.rfc;
     r.quote = c.quote;
+    return r;
+}
+
+report::case_result run_case(const catalog::case_def& c, const run_options& o) {
+    report::case_result r = blank_result(c);
     for (const auto& e : c.expect) {
         auto& lists = r.expected[e.level] = nlohmann::json::array();
         for (const auto& outcome : e.outcomes) lists.push_back(to_json(outcome));

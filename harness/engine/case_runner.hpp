@@ -32,6 +32,9 @@ struct run_options {
 // The adaptive settle time: 20 round trips, at least 100 ms, at most 1 s (Autobahn's fixed wait).
 std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt_ms);
 
+// A result carrying the case's identity (id, group, title, RFC) and no verdict yet.
+report::case_result blank_result(const catalog::case_def& c);
+
 // Never throws; a harness-side failure (connect, TLS) is behavior ERROR with the reason.
 report::case_result run_case(const catalog::case_def& c, const run_options& o);
 

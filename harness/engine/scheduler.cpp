@@ -67,13 +67,7 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
             continue;
         }
         if (!crashed) continue; // interrupted: the report holds what ran
-        report::case_result r;
-        r.id = cases[i].id;
-        r.group = cases[i].group;
-        r.group_title = cases[i].group_title;
-        r.title = cases[i].title;
-        r.rfc = cases[i].rfc;
-        r.quote = cases[i].quote;
+        report::case_result r = blank_result(cases[i]);
         r.behavior = r.behavior_close = report::verdict::error;
         r.reason = "not run: the target stopped accepting connections after case " + crash_case;
         report.cases.push_back(std::move(r));
