@@ -17,6 +17,10 @@ install_missing() {
     for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
+    # The interop tests run Node's ws; Debian's nodejs + npm only if no node/npm is there
+    # already (a nodesource nodejs bundles npm and conflicts with Debian's npm package).
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "installing: ${missing[*]}"
     local sudo=""
