@@ -166,6 +166,13 @@ TEST_F(Interop, PythonWebsocketsPassesWithItsDocumentedNonStrictCases) {
         seen.insert(r.id);
         EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
         if (!websockets_non_strict.contains(r.id)) {
+            // Octet-wise variants (3.4, 4.1.5, 4.2.5) define NON-STRICT too, and whether the
+            // server echoes before it fails depends on how the bytes arrive: Autobahn accepts
+            // either there. Everywhere else only OK will do.
+            if (r.expected.contains("NON-STRICT") && r.behavior == report::verdict::non_strict) {
+                std::printf("[ interop  ] %s: NON-STRICT (timing; allowed by the case)\n", r.id.c_str());
+                continue;
+            }
             EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
             continue;
         }
