@@ -59,7 +59,7 @@ result<bool> get_bool(const json& j, const where& w) {
 const std::set<std::string> case_fields = {
     "id", "title", "description", "rfc", "quote", "steps", "timer", "expect", "close",
     "close_failure_fatal", "wrong_endpoint_fatal", "suppress_close", "informational", "quirks",
-    "params", "requirement", "note"};
+    "params", "requirement", "note", "headers"};
 
 result<void> check_fields(const json& obj, const std::set<std::string>& allowed, const where& w) {
     for (const auto& [k, v] : obj.items())
@@ -331,6 +331,19 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
         auto s = get_string(j[field], w.at(field));
         if (!s) return s.error();
         *dest = *s;
+    }
+    if (j.contains("headers")) {
+        if (!j["headers"].is_array()) return w.at("headers").error("expected a list of \"Name: value\" strings");
+        for (std::size_t i = 0; i < j["headers"].size(); ++i) {
+            auto h = get_string(j["headers"][i], w.at("headers").at(i));
+            if (!h) return h.error();
+            auto colon = h->find(':');
+            if (colon == std::string::npos || colon == 0)
+                return w.at("headers").at(i).error("expected \"Name: value\", got '" + *h + "'");
+            auto value = h->substr(colon + 1);
+            value.erase(0, value.find_first_not_of(' '));
+            c.headers.push_back({h->substr(0, colon), value});
+        }
     }
     if (!j.contains("steps") || !j["steps"].is_array()) return w.at("steps").error("expected a list of steps");
     for (std::size_t i = 0; i < j["steps"].size(); ++i) {

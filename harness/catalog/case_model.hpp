@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "codec/frame_encoder.hpp"
+#include "codec/handshake/client_request.hpp"
 
 namespace wsspec::catalog {
 
@@ -67,6 +68,9 @@ struct close_expectation {
 struct case_def {
     std::string id, group, group_title, title, description, rfc, quote;
     std::string source; // file it came from, for error messages
+    // Extra opening-handshake header fields, sent after any -H of the run ("Name: value" in
+    // files); `wsspec fuzz` uses them for handshake variants.
+    std::vector<handshake::header_pair> headers;
     std::vector<step_def> steps;
     enum class timer_kind : std::uint8_t { none, kill, close } timer = timer_kind::none;
     double timer_seconds = 0;

@@ -46,4 +46,22 @@ struct serve_args {
 };
 int serve_command(const serve_args& a, const std::atomic<bool>& stop);
 
+struct fuzz_args {
+    std::string url;  // empty: the built-in reference server, as a child process
+    std::string exec; // with url: a shell command that (re)starts the server there
+    std::vector<std::string> quirks;
+    unsigned long long seed = 1;
+    std::optional<unsigned long long> runs;
+    std::optional<double> duration; // seconds; neither this nor runs: 60 s
+    unsigned jobs = 4;
+    double hang_timeout = 2.0;
+    std::size_t max_steps = 8, max_payload = 4096;
+    bool no_shrink = false;
+    std::string out_dir = "wsspec-fuzz";
+    bool insecure = false;
+    std::string cacert, sni;
+    bool quiet = false;
+};
+int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted);
+
 } // namespace wsspec::cli

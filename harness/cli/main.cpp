@@ -77,6 +77,30 @@ int main(int argc, char** argv) {
     serve->add_option("--quirk", sa.quirks, "Break one RFC rule on purpose (see `wsspec list --quirks`)");
     serve->add_flag("-v,--verbose", sa.verbose, "Log connections");
 
+    fuzz_args fa;
+    auto* fuzz = app.add_subcommand("fuzz", "Fuzz a live server; save each finding as a replayable case file");
+    fuzz->add_option("url", fa.url, "ws:// or wss:// URL (none: the built-in server, in a child process)");
+    fuzz->add_option("--seed", fa.seed, "Seed: the same seed sends the same runs");
+    fuzz->add_option("--runs", fa.runs, "Stop after this many runs")->check(CLI::Range(1ull, 1ull << 40));
+    fuzz->add_option("--duration", fa.duration, "Stop after this many seconds (default 60 without --runs)")
+        ->check(CLI::Range(0.0, 7.0 * 24 * 3600));
+    fuzz->add_option("-j,--jobs", fa.jobs, "Connections at once (default 4)")->check(CLI::Range(1u, 256u));
+    fuzz->add_option("--hang-timeout", fa.hang_timeout,
+                     "Seconds a server may take to answer the probe ping or close (default 2)")
+        ->check(CLI::Range(0.05, 600.0));
+    fuzz->add_option("--exec", fa.exec, "Shell command that starts the server at URL; run again after a crash");
+    fuzz->add_option("--quirk", fa.quirks, "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
+    fuzz->add_option("--max-steps", fa.max_steps, "Steps per run before the probe (default 8)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+    fuzz->add_option("--max-payload", fa.max_payload, "Usual largest payload (default 4096)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
+    fuzz->add_flag("--no-shrink", fa.no_shrink, "Save findings as found, without shrinking");
+    fuzz->add_option("-o,--out", fa.out_dir, "Directory for fuzz.json and cases/ (default wsspec-fuzz)");
+    fuzz->add_flag("-k,--insecure", fa.insecure, "Do not verify the server's TLS certificate");
+    fuzz->add_option("--cacert", fa.cacert, "Trust this CA (PEM file)");
+    fuzz->add_option("--sni", fa.sni, "TLS server name to send");
+    fuzz->add_flag("-q,--quiet", fa.quiet, "No progress line");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -97,5 +121,6 @@ int main(int argc, char** argv) {
     if (*run) return run_command(ra, interrupted);
     if (*list) return list_command(la);
     if (*serve) return serve_command(sa, interrupted);
+    if (*fuzz) return fuzz_command(fa, interrupted);
     return exit_usage;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "codec/handshake/accept_key.hpp"
+#include "harness/catalog/frame_spec.hpp"
 #include "harness/engine/verdict.hpp"
 #include "harness/transport/connect.hpp"
 
@@ -22,14 +23,10 @@ std::uint64_t case_seed(std::uint64_t seed, const std::string& id) {
 
 std::vector<std::uint8_t> encode(connection& conn, const catalog::frame_def& f, std::uint8_t opcode,
                                  bool fin, std::span<const std::uint8_t> payload) {
-    frame_spec spec;
-    spec.opcode_nibble = opcode;
-    spec.fin = fin;
-    spec.rsv = f.rsv;
-    spec.encoding = f.encoding;
-    spec.declared_length = f.declared_length;
-    if (f.mask == catalog::frame_def::mask_mode::automatic) spec.mask = conn.next_mask();
-    else if (f.mask == catalog::frame_def::mask_mode::fixed) spec.mask = f.key;
+    // next_mask() only when the frame takes the automatic key: the run's key sequence stays
+    // what it was for cases with fixed or no masks.
+    auto key = f.mask == catalog::frame_def::mask_mode::automatic ? conn.next_mask() : mask_key{};
+    auto spec = catalog::to_frame_spec(f, opcode, fin, key);
     std::vector<std::uint8_t> out;
     write_frame(out, spec, payload);
     return out;
@@ -119,7 +116,8 @@ struct handshake_outcome {
     std::string request, response;
 };
 
-handshake_outcome opening_handshake(transport::stream& s, const run_options& o, std::uint64_t seed,
+handshake_outcome opening_handshake(transport::stream& s, const run_options& o, const catalog::case_def& c,
+                                    std::uint64_t seed,
                                     observation& obs) {
     handshake_outcome h;
     std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
@@ -132,6 +130,7 @@ handshake_outcome opening_handshake(transport::stream& s, const run_options& o, 
     req.origin = o.origin;
     req.subprotocols = o.subprotocols;
     req.extra_headers = o.headers;
+    req.extra_headers.insert(req.extra_headers.end(), c.headers.begin(), c.headers.end());
     h.request = handshake::build_client_request(req);
     auto start = clock::now();
     auto dl = start + o.timeouts.open;
@@ -210,7 +209,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
         return r;
     }
     obs.connected = true;
-    auto hs = opening_handshake(**s, o, seed, obs);
+    auto hs = opening_handshake(**s, o, c, seed, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (hs.ok) {

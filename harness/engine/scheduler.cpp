@@ -14,6 +14,28 @@ bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
     return true;
 }
 
+bool target_alive(const run_options& o, std::chrono::milliseconds within) {
+    catalog::case_def probe;
+    probe.id = "liveness";
+    probe.expect = {{"OK", {{}}}};
+    catalog::step_def close;
+    close.type = catalog::step_def::kind::close;
+    close.close_code = 1000;
+    probe.steps.push_back(close); // done as soon as the handshake is
+    probe.timer = catalog::case_def::timer_kind::kill;
+    probe.timer_seconds = 0.5;
+    run_options quick = o;
+    quick.timeouts.open = within;
+    quick.timeouts.close = quick.timeouts.drop = std::chrono::milliseconds(100);
+    quick.wirelog = false;
+    auto r = run_case(probe, quick);
+    // Dead: the connection was refused (ERROR), or reset before any answer, as the kernel does
+    // to connections left in a dead process's accept queue. A server that answers, closes
+    // politely or says nothing within `within` is still running.
+    if (r.behavior == report::verdict::error) return false;
+    return !r.http_response.empty() || r.reason.find("reset the connection") == std::string::npos;
+}
+
 namespace {
 
 // A case's connection ended badly: worth asking whether the server is still there.
@@ -39,7 +61,7 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
             std::size_t i = next++;
             if (i >= cases.size()) return;
             auto r = run_case(cases[i], o);
-            if (suspicious(r) && !target_accepts(o, std::chrono::milliseconds(1000))) {
+            if (suspicious(r) && !target_alive(o, std::chrono::milliseconds(1000))) {
                 std::lock_guard lock(m);
                 if (!crashed.exchange(true)) {
                     crash_case = r.id;

@@ -25,4 +25,9 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
 // Can a TCP connection be opened to the target right now?
 bool target_accepts(const run_options& o, std::chrono::milliseconds within);
 
+// Is the target still running? It is tried with an opening handshake: a TCP connection alone
+// proves little, since the listening socket of a process that is dying still completes TCP
+// handshakes until the kernel closes it (and then resets what it had queued).
+bool target_alive(const run_options& o, std::chrono::milliseconds within);
+
 } // namespace wsspec::engine

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/tests/cli_util.hpp"
 #include "harness/transport/listener.hpp"
 
 namespace wsspec {
@@ -23,29 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct outcome {
-    int code = -1;
-    std::string output; // stdout and stderr
-};
+using test::outcome;
+using test::wsspec_cli;
 
-outcome wsspec_cli(const std::string& args) {
-    std::string cmd = std::string("timeout 60 ") + WSSPEC_BINARY + " " + args + " 2>&1";
-    outcome o;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return o;
-    std::array<char, 4096> buf;
-    while (auto n = fread(buf.data(), 1, buf.size(), p)) o.output.append(buf.data(), n);
-    int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
-}
-
-fs::path temp_dir(const std::string& name) {
-    auto d = fs::temp_directory_path() / ("wsspec-cli-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path temp_dir(const std::string& name) { return test::temp_dir("cli-" + name); }
 
 TEST(Cli, VersionAndList) {
     auto v = wsspec_cli("--version");

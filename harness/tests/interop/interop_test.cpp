@@ -18,7 +18,7 @@
 
 #include "harness/catalog/case_loader.hpp"
 #include "harness/engine/scheduler.hpp"
-#include "harness/tests/interop/child_process.hpp"
+#include "harness/process/child_process.hpp"
 
 #ifndef WSSPEC_INTEROP_DIR
 #error "WSSPEC_INTEROP_DIR (the tests/interop folder) must be defined by the build"
@@ -26,6 +26,12 @@
 
 namespace wsspec::interop {
 namespace {
+
+using process::child_process;
+using process::find_in_path;
+using process::run_to_completion;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
 
 using namespace std::chrono_literals;
 

@@ -1,8 +1,9 @@
 #pragma once
-// A child process for the interop tests: a third-party server (or npm) started with fork/exec,
-// its stdin and stdout on pipes. The servers in tests/interop/ print their port on stdout and exit
-// when stdin closes, so a test process that dies takes its servers with it; the destructor also
-// ends the child (SIGTERM, then SIGKILL) and reaps it, so a failed assertion leaves no orphan.
+// A child process started with fork/exec, its stdin and stdout on pipes: the interop tests'
+// third-party servers and npm, and the server `wsspec fuzz` restarts after a crash. The child
+// gets SIGKILL if this process dies (PR_SET_PDEATHSIG), the servers in tests/interop/ also exit
+// when stdin closes, and the destructor ends the child (SIGTERM, then SIGKILL) and reaps it, so
+// neither a failed assertion nor a crash leaves an orphan.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,7 +26,7 @@
 
 #include "codec/result.hpp"
 
-namespace wsspec::interop {
+namespace wsspec::process {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
@@ -48,8 +49,10 @@ class child_process {
 public:
     // argv[0] is a path, not looked up on PATH. `cwd` empty: ours. When `capture_stdout` is
     // false the child writes to our stdout (npm's progress shows up in the test log).
+    // `discard_stderr`: the child's stderr goes to /dev/null (a server's log lines).
     static result<child_process> spawn(const std::vector<std::string>& argv,
-                                       const std::string& cwd = {}, bool capture_stdout = true) {
+                                       const std::string& cwd = {}, bool capture_stdout = true,
+                                       bool discard_stderr = false) {
         if (argv.empty()) return make_error("no program to run");
         int in[2], out[2] = {-1, -1}, err[2];
         if (::pipe2(in, O_CLOEXEC) != 0) return errno_error("pipe");
@@ -74,6 +77,10 @@ public:
             int e = 0;
             if (::dup2(in[0], STDIN_FILENO) < 0) e = errno;
             if (e == 0 && out[1] >= 0 && ::dup2(out[1], STDOUT_FILENO) < 0) e = errno;
+            if (e == 0 && discard_stderr) {
+                int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+                if (null < 0 || ::dup2(null, STDERR_FILENO) < 0) e = errno;
+            }
             if (e == 0 && !cwd.empty() && ::chdir(cwd.c_str()) != 0) e = errno;
             if (e == 0) {
                 ::execv(args[0], args.data());
@@ -203,4 +210,4 @@ inline result<int> run_to_completion(const std::vector<std::string>& argv, const
     return WIFEXITED(*st) ? WEXITSTATUS(*st) : 128 + (WIFSIGNALED(*st) ? WTERMSIG(*st) : 0);
 }
 
-} // namespace wsspec::interop
+} // namespace wsspec::process

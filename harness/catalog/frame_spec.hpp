@@ -1,0 +1,27 @@
+#pragma once
+// A case file's FRAME as the encoder's frame_spec: one place that decides which key masks it,
+// for the runner (which puts it on the wire) and the fuzzer's model (which reads what the
+// wire will carry).
+#include "codec/frame_encoder.hpp"
+#include "harness/catalog/case_model.hpp"
+
+namespace wsspec::catalog {
+
+// `opcode` and `fin` are given apart because fragmentation changes them frame by frame;
+// `automatic_key` masks a frame whose mask is "auto".
+inline frame_spec to_frame_spec(const frame_def& f, std::uint8_t opcode, bool fin,
+                                const mask_key& automatic_key) {
+    frame_spec spec;
+    spec.opcode_nibble = opcode;
+    spec.fin = fin;
+    spec.rsv = f.rsv;
+    spec.encoding = f.encoding;
+    spec.declared_length = f.declared_length;
+    if (f.mask == frame_def::mask_mode::automatic)
+        spec.mask = automatic_key;
+    else if (f.mask == frame_def::mask_mode::fixed)
+        spec.mask = f.key;
+    return spec;
+}
+
+} // namespace wsspec::catalog

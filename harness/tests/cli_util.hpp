@@ -1,0 +1,42 @@
+#pragma once
+// Running the real `wsspec` binary (WSSPEC_BINARY) from a test: its exit code and everything it
+// printed, under a `timeout` so that a hang fails the test instead of stalling ctest.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace wsspec::test {
+
+struct outcome {
+    int code = -1;
+    std::string output; // stdout and stderr
+};
+
+inline outcome wsspec_cli(const std::string& args, int timeout_s = 60) {
+    std::string cmd =
+        "timeout " + std::to_string(timeout_s) + " " + WSSPEC_BINARY + " " + args + " 2>&1";
+    outcome o;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return o;
+    std::array<char, 4096> buf;
+    while (auto n = fread(buf.data(), 1, buf.size(), p))
+        o.output.append(buf.data(), n);
+    int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+// A fresh, empty directory under /tmp, named for the test and this process.
+inline std::filesystem::path temp_dir(const std::string& name) {
+    auto d = std::filesystem::temp_directory_path() /
+             ("wsspec-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+} // namespace wsspec::test
