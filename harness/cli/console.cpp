@@ -7,11 +7,12 @@
 
 namespace wsspec::cli {
 
-progress::progress(std::FILE* out) : out_(out), tty_(isatty(fileno(out)) != 0) {}
+progress::progress(std::FILE* out, bool quiet) : out_(out), tty_(!quiet && isatty(fileno(out)) != 0), quiet_(quiet) {}
 
 void progress::on_result(const report::case_result& r, std::size_t done, std::size_t total, bool strict) {
     bool ok = report::passed(r, strict);
     if (!ok) ++failed_;
+    if (quiet_ && ok) return;
     if (tty_) {
         fmt::print(out_, "\r\033[K[{:>4}/{}] {} failed  {:<8} {} / {}", done, total, failed_, r.id,
                    r.behavior, r.behavior_close);

@@ -10,13 +10,15 @@ namespace wsspec::cli {
 
 class progress {
 public:
-    explicit progress(std::FILE* out);
+    // quiet: only the cases that did not pass, no progress line.
+    explicit progress(std::FILE* out, bool quiet = false);
     void on_result(const report::case_result& r, std::size_t done, std::size_t total, bool strict);
     void finish();
 
 private:
     std::FILE* out_;
     bool tty_;
+    bool quiet_;
     std::size_t failed_ = 0;
 };
 

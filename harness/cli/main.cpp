@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     run->add_option("--origin", ra.origin, "Origin header");
     run->add_option("--subprotocol", ra.subprotocols, "Offer this subprotocol");
     run->add_option("--quirk", ra.quirks, "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
-    run->add_flag("-q,--quiet", ra.quiet, "No per-case lines");
+    run->add_flag("-q,--quiet", ra.quiet, "Only the lines of cases that did not pass");
 
     list_args la;
     auto* list = app.add_subcommand("list", "List the catalog, or the reference server's quirks");

@@ -91,14 +91,13 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases, c
     rep.strict = a.strict;
     rep.jobs = a.jobs ? a.jobs : std::max(8u, 4 * std::thread::hardware_concurrency());
     rep.settle_ms = a.settle_ms.value_or(-1);
-    progress prog(stderr);
+    progress prog(stderr, a.quiet);
     engine::schedule_options so;
     so.jobs = rep.jobs;
     so.interrupted = &interrupted;
-    if (!a.quiet)
-        so.on_result = [&](const report::case_result& r, std::size_t done, std::size_t total) {
-            prog.on_result(r, done, total, a.strict);
-        };
+    so.on_result = [&](const report::case_result& r, std::size_t done, std::size_t total) {
+        prog.on_result(r, done, total, a.strict);
+    };
     auto t0 = std::chrono::steady_clock::now();
     engine::run_cases(cases, *o, so, rep);
     rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

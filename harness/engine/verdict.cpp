@@ -14,7 +14,8 @@ std::string preview(const catalog::bytes& p, std::size_t max) {
     std::size_t n = std::min(p.size(), max);
     std::span<const std::uint8_t> head(p.data(), n);
     std::string s;
-    if (is_valid_utf8(head) || utf8_validator{}.feed(head).status != utf8_status::invalid) {
+    // Text if it is UTF-8 so far: the cut may fall inside a character.
+    if (utf8_validator{}.feed(head).status != utf8_status::invalid) {
         s.assign(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(n));
         s = "\"" + s + "\"";
     } else {

@@ -40,6 +40,13 @@ TEST(Cli, VersionAndList) {
     EXPECT_NE(q.output.find("no-pong"), std::string::npos);
 }
 
+TEST(Cli, QuietKeepsOnlyTheCasesThatDidNotPass) {
+    auto o = wsspec_cli("run -q -c '1.1.1,2.2' --quirk no-pong");
+    EXPECT_EQ(o.code, 1) << o.output;
+    EXPECT_NE(o.output.find("2.2 "), std::string::npos) << o.output;
+    EXPECT_EQ(o.output.find("1.1.1 "), std::string::npos) << o.output;
+}
+
 TEST(Cli, BadUsageExits2) {
     EXPECT_EQ(wsspec_cli("run --no-such-flag").code, 2);
     auto u = wsspec_cli("run http://127.0.0.1:1/");
