@@ -15,6 +15,7 @@ bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
 }
 
 bool target_alive(const run_options& o, std::chrono::milliseconds within) {
+    if (!target_accepts(o, within)) return false;
     catalog::case_def probe;
     probe.id = "liveness";
     probe.expect = {{"OK", {{}}}};
@@ -29,11 +30,11 @@ bool target_alive(const run_options& o, std::chrono::milliseconds within) {
     quick.timeouts.close = quick.timeouts.drop = std::chrono::milliseconds(100);
     quick.wirelog = false;
     auto r = run_case(probe, quick);
-    // Dead: the connection was refused (ERROR), or reset before any answer, as the kernel does
-    // to connections left in a dead process's accept queue. A server that answers, closes
-    // politely or says nothing within `within` is still running.
-    if (r.behavior == report::verdict::error) return false;
-    return !r.http_response.empty() || r.reason.find("reset the connection") == std::string::npos;
+    if (!r.http_response.empty()) return true;
+    // No HTTP answer. Dead if the connection was reset, as the kernel resets what is left in
+    // a dead process's accept queue; a refused TLS handshake, a polite close or silence within
+    // `within` still come from a running server.
+    return r.reason.find("reset") == std::string::npos;
 }
 
 namespace {
