@@ -59,6 +59,7 @@ result<bool> get_bool(const json& j, const where& w) {
 const std::set<std::string> case_fields = {
     "id", "title", "description", "rfc", "quote", "steps", "timer", "expect", "close",
     "close_failure_fatal", "wrong_endpoint_fatal", "suppress_close", "informational", "quirks",
+    "pongs_apart",
     "params", "requirement", "note", "headers"};
 
 result<void> check_fields(const json& obj, const std::set<std::string>& allowed, const where& w) {
@@ -391,6 +392,7 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
     for (auto [field, dest] : {std::pair{"close_failure_fatal", &c.close_failure_fatal},
                                {"wrong_endpoint_fatal", &c.wrong_endpoint_fatal},
                                {"suppress_close", &c.suppress_close},
+                               {"pongs_apart", &c.pongs_apart},
                                {"informational", &c.informational}}) {
         if (!j.contains(field)) continue;
         auto b = get_bool(j[field], w.at(field));

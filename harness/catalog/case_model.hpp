@@ -79,6 +79,10 @@ struct case_def {
     bool close_failure_fatal = false;
     bool wrong_endpoint_fatal = false;
     bool suppress_close = false;
+    // Pongs are matched in their own order, apart from messages: a server may answer a ping
+    // before it echoes a message that arrived earlier (RFC 6455 orders neither against the
+    // other; the echo is the application's, the pong the endpoint's).
+    bool pongs_apart = false;
     bool informational = false;
     std::vector<std::string> quirks;
 };

@@ -4,6 +4,7 @@
 
 #include "codec/close.hpp"
 #include "codec/frame_encoder.hpp"
+#include "harness/engine/verdict.hpp"
 
 namespace wsspec::engine {
 namespace {
@@ -177,7 +178,7 @@ void connection::finish_when_done() {
     if (!case_ || close_sent_ || case_->suppress_close || !case_->close.by_harness) return;
     for (const auto& e : case_->expect)
         for (const auto& outcome : e.outcomes)
-            if (outcome != obs_.received) return;
+            if (!matches(*case_, outcome, obs_.received)) return;
     send_close(case_->close.codes.front(), "");
 }
 

@@ -1,5 +1,7 @@
 #include "harness/engine/verdict.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "codec/utf8.hpp"
@@ -63,6 +65,17 @@ nlohmann::json to_json(const catalog::event_list& events) {
     return a;
 }
 
+bool matches(const catalog::case_def& c, const catalog::event_list& expected, const catalog::event_list& received) {
+    if (!c.pongs_apart) return expected == received;
+    if (expected.size() != received.size()) return false;
+    auto split = [](const catalog::event_list& l) {
+        std::pair<catalog::event_list, catalog::event_list> p;
+        for (const auto& e : l) (e.type == catalog::event::kind::pong ? p.first : p.second).push_back(e);
+        return p;
+    };
+    return split(expected) == split(received);
+}
+
 judgement judge(const catalog::case_def& c, const observation& o) {
     judgement j{v::failed, v::failed, ""};
     if (!o.handshake_ok) {
@@ -74,7 +87,7 @@ judgement judge(const catalog::case_def& c, const observation& o) {
     std::string behavior_reason;
     for (const auto& e : c.expect) {
         for (const auto& outcome : e.outcomes) {
-            if (outcome == o.received) {
+            if (matches(c, outcome, o.received)) {
                 j.behavior = e.level;
                 break;
             }

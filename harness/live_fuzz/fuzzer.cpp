@@ -74,8 +74,9 @@ run_verdict judge_run(const report::case_result& r, const model_outcome& m,
     if (got_pong(r, probe) || r.remote_close_code) return v;
     if (r.failed_by_me) {
         // The kill timer: the connection was open, and neither a pong nor a close came.
-        if (m.how == model_outcome::end::incomplete)
-            return v; // the server waits for the frame's rest
+        // The server may be waiting for the rest of a frame (§5.2 lengths are the sender's word).
+        if (m.how == model_outcome::end::incomplete) return v;
+        if (m.how == model_outcome::end::failed && !m.error_frame_complete) return v;
         v.what = run_verdict::kind::hang;
         v.detail = fmt::format("no pong for the probe ping and no close within {} ms ({})",
                                patience.count(), describe(m));

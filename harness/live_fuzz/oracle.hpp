@@ -25,6 +25,9 @@ struct model_outcome {
     codec_error error = codec_error::none;
     std::uint64_t error_offset = 0; // byte of the client stream
     std::uint16_t close_code = 1000;
+    // failed: every byte of the frame that broke the rule was sent. A server may read a whole
+    // frame before it checks it; when the frame is unfinished, waiting is no hang.
+    bool error_frame_complete = false;
 };
 
 // The bytes the harness writes for the case's steps (masked with a fixed key: masking does not

@@ -8,6 +8,7 @@
 #include "harness/catalog/case_loader.hpp"
 #include "harness/catalog/case_writer.hpp"
 #include "harness/engine/case_runner.hpp"
+#include "harness/engine/verdict.hpp"
 #include "harness/live_fuzz/generator.hpp"
 #include "harness/live_fuzz/oracle.hpp"
 #include "harness/live_fuzz/shrinker.hpp"
@@ -124,6 +125,21 @@ TEST(LiveFuzzOracle, ModelsWhatAConformantServerDoes) {
     EXPECT_EQ(m.how, model_outcome::end::failed);
     EXPECT_EQ(m.close_code, 1002);
 
+    EXPECT_TRUE(m.error_frame_complete);
+
+    // RSV1 on a frame whose 104-byte payload never comes: a server may read the whole frame
+    // before it checks the bits, so waiting is not a hang (python-websockets does this).
+    case_def unfinished;
+    catalog::step_def raw;
+    raw.type = step_def::kind::raw;
+    raw.raw = {0xd0, 0xe8};
+    unfinished.steps = {raw};
+    append_probe(unfinished, 79);
+    m = model_server(unfinished);
+    EXPECT_EQ(m.how, model_outcome::end::failed);
+    EXPECT_EQ(m.error, codec_error::reserved_bits_set);
+    EXPECT_FALSE(m.error_frame_complete);
+
     case_def longer; // the header promises more than follows: the server waits
     longer.steps = {send(0x2, {1, 2, 3})};
     longer.steps[0].frame.declared_length = 1000;
@@ -165,6 +181,23 @@ TEST(LiveFuzzOracle, ReferenceServerPassesEveryGeneratedCase) {
         EXPECT_FALSE(r.server_violation.has_value()) << "run " << run;
     }
     EXPECT_LT(incomplete, static_cast<int>(runs / 4)) << "most runs should reach the probe";
+}
+
+TEST(LiveFuzzOracle, PongsMayOvertakeEchoesButKeepTheirOwnOrder) {
+    using catalog::event;
+    event m1{event::kind::text, text("a"), {}}, m2{event::kind::binary, {1}, {}};
+    event p1{event::kind::pong, text("1"), {}}, p2{event::kind::pong, text("2"), {}};
+    case_def c;
+    set_expectation(c, model_outcome{}, 1.0);
+    ASSERT_TRUE(c.pongs_apart) << "generated cases allow it";
+    EXPECT_TRUE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}));
+    EXPECT_TRUE(engine::matches(c, {m1, p1, m2, p2}, {m1, p1, m2, p2}));
+    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p2, p1, m1, m2})) << "pongs in their order";
+    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m2, m1})) << "messages in theirs";
+    EXPECT_FALSE(engine::matches(c, {m1, p1}, {m1, p1, p1}));
+    c.pongs_apart = false;
+    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}))
+        << "catalog cases: exact order";
 }
 
 TEST(LiveFuzzShrinker, FindsTheSmallestCaseThatStillReproduces) {
