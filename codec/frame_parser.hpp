@@ -65,6 +65,10 @@ public:
     void reset() noexcept { *this = frame_parser{opt_}; }
 
 private:
+    // The assembler's fast path (message_assembler.cpp) takes a whole small data frame in one
+    // step instead of a header event and a payload event.
+    friend class message_assembler;
+
     enum class state : std::uint8_t { header, payload, failed };
 
     parse_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;

@@ -1,5 +1,6 @@
 #include "codec/mask.hpp"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -18,9 +19,16 @@ namespace {
 // (RFC 6455 §5.3: j = i MOD 4). Every SIMD block length is a multiple of 4, so this pattern
 // repeats unchanged across blocks and only the tail needs the phase again.
 mask_key rotate_key(mask_key key, std::size_t phase) noexcept {
+    // A word rotation: memory byte j of the result is key[(phase + j) % 4].
+    std::uint32_t k;
+    std::memcpy(&k, key.data(), 4);
+    const int bits = static_cast<int>(8 * (phase & 3));
+    if constexpr (std::endian::native == std::endian::little)
+        k = std::rotr(k, bits);
+    else
+        k = std::rotl(k, bits);
     mask_key r;
-    for (std::size_t j = 0; j < 4; ++j)
-        r[j] = key[(phase + j) & 3];
+    std::memcpy(r.data(), &k, 4);
     return r;
 }
 
@@ -29,15 +37,20 @@ mask_key rotate_key(mask_key key, std::size_t phase) noexcept {
 using xor_fn = void (*)(const std::uint8_t* src, std::uint8_t* dst, std::size_t n,
                         mask_key rotated) noexcept;
 
+std::uint32_t key_word(mask_key rotated) noexcept {
+    std::uint32_t k;
+    std::memcpy(&k, rotated.data(), 4);
+    return k;
+}
+
 // memcpy loads and stores: payloads sit at any offset after a 2..14-byte header, so the
-// pointer is rarely aligned and a reinterpret_cast load would be undefined behaviour.
+// pointer is rarely aligned and a reinterpret_cast load would be undefined behaviour. The
+// 8-byte key is built in a register: assembling it in memory from two 4-byte stores and
+// loading it back stalls on a failed store-to-load forward at every call.
 void xor_scalar(const std::uint8_t* src, std::uint8_t* dst, std::size_t n,
                 mask_key rotated) noexcept {
-    std::uint8_t pattern[8];
-    std::memcpy(pattern, rotated.data(), 4);
-    std::memcpy(pattern + 4, rotated.data(), 4);
-    std::uint64_t k;
-    std::memcpy(&k, pattern, 8); // byte pattern, so correct on either endianness
+    const std::uint64_t k4 = key_word(rotated);
+    const std::uint64_t k = (k4 << 32) | k4; // same byte pattern on either endianness
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         std::uint64_t w;
@@ -45,21 +58,30 @@ void xor_scalar(const std::uint8_t* src, std::uint8_t* dst, std::size_t n,
         w ^= k;
         std::memcpy(dst + i, &w, 8);
     }
-    for (; i < n; ++i)
+    if (i + 4 <= n) {
+        std::uint32_t w;
+        std::memcpy(&w, src + i, 4);
+        w ^= static_cast<std::uint32_t>(k4);
+        std::memcpy(dst + i, &w, 4);
+        i += 4;
+    }
+    for (; i < n; ++i) // at most 3 bytes
         dst[i] = static_cast<std::uint8_t>(src[i] ^ rotated[i & 3]);
 }
 
 #if WSSPEC_MASK_X86
-std::uint32_t key_word(mask_key rotated) noexcept {
-    std::uint32_t k;
-    std::memcpy(&k, rotated.data(), 4);
-    return k;
-}
+// The tail (n not a multiple of the vector width) is one more vector store over the last
+// `width` bytes, masked with the key as it meets them, instead of a byte loop. In place
+// (src == dst) that window is loaded before the main loop stores anything, so bytes it shares
+// with the last full block get the same value twice.
 
 // SSE2 is part of the x86-64 baseline, so this needs no run-time check.
 void xor_sse2(const std::uint8_t* src, std::uint8_t* dst, std::size_t n,
               mask_key rotated) noexcept {
+    if (n < 16) return xor_scalar(src, dst, n, rotated);
     const __m128i k = _mm_set1_epi32(static_cast<int>(key_word(rotated)));
+    const __m128i tail_k = _mm_set1_epi32(static_cast<int>(key_word(rotate_key(rotated, n))));
+    const __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16));
     std::size_t i = 0;
     // Four independent vectors per step keep the load/XOR/store ports busy.
     for (; i + 64 <= n; i += 64) {
@@ -76,13 +98,16 @@ void xor_sse2(const std::uint8_t* src, std::uint8_t* dst, std::size_t n,
         __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_xor_si128(a, k));
     }
-    xor_scalar(src + i, dst + i, n - i, rotated);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16), _mm_xor_si128(tail, tail_k));
 }
 
 // Compiled for AVX2 whatever the build flags say; only called after __builtin_cpu_supports.
 __attribute__((target("avx2"))) void xor_avx2(const std::uint8_t* src, std::uint8_t* dst,
                                               std::size_t n, mask_key rotated) noexcept {
+    if (n < 32) return xor_sse2(src, dst, n, rotated);
     const __m256i k = _mm256_set1_epi32(static_cast<int>(key_word(rotated)));
+    const __m256i tail_k = _mm256_set1_epi32(static_cast<int>(key_word(rotate_key(rotated, n))));
+    const __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + n - 32));
     std::size_t i = 0;
     for (; i + 128 <= n; i += 128) {
         __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
@@ -98,7 +123,7 @@ __attribute__((target("avx2"))) void xor_avx2(const std::uint8_t* src, std::uint
         __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_xor_si256(a, k));
     }
-    xor_sse2(src + i, dst + i, n - i, rotated);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + n - 32), _mm256_xor_si256(tail, tail_k));
 }
 
 bool cpu_has_avx2() noexcept {
@@ -171,14 +196,25 @@ const mask_choice& chosen() noexcept {
 
 } // namespace
 
+// Below one AVX2 block the word loop is done before a vector kernel would have set up.
+constexpr std::size_t short_span = 32;
+
 std::size_t apply_mask(std::span<std::uint8_t> data, mask_key key, std::size_t phase) noexcept {
-    chosen().kernel(data.data(), data.data(), data.size(), rotate_key(key, phase));
+    const mask_key rotated = rotate_key(key, phase);
+    if (data.size() < short_span)
+        xor_scalar(data.data(), data.data(), data.size(), rotated);
+    else
+        chosen().kernel(data.data(), data.data(), data.size(), rotated);
     return (phase + data.size()) & 3;
 }
 
 std::size_t copy_masked(std::span<const std::uint8_t> src, std::uint8_t* dst, mask_key key,
                         std::size_t phase) noexcept {
-    chosen().kernel(src.data(), dst, src.size(), rotate_key(key, phase));
+    const mask_key rotated = rotate_key(key, phase);
+    if (src.size() < short_span)
+        xor_scalar(src.data(), dst, src.size(), rotated);
+    else
+        chosen().kernel(src.data(), dst, src.size(), rotated);
     return (phase + src.size()) & 3;
 }
 

@@ -9,9 +9,19 @@
 // been: this is the only offset that does not depend on how the input was split.
 #include "codec/utf8.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <simdjson.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/utf8_simd.hpp"
 
 namespace wsspec {
 namespace {
@@ -95,7 +105,7 @@ constexpr std::array<row, state_count> transitions{{
 
 constexpr std::size_t no_error = static_cast<std::size_t>(-1);
 
-// Below this, simdjson's setup costs more than the scalar loop saves.
+// Below this, a vector kernel's setup costs more than the scalar loop saves.
 constexpr std::size_t simd_min_chunk = 64;
 
 constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
@@ -149,25 +159,93 @@ std::size_t boundary_prefix(const std::uint8_t* p, std::size_t n) noexcept {
     return n;
 }
 
+// The bulk validator: one of our kernels (utf8_simd.cpp) or one of simdjson's.
 struct simd_choice {
-    bool use_simdjson = false;
-    const char* name = "scalar";
+    detail::utf8_kernel ours = nullptr;
+    const simdjson::implementation* theirs = nullptr;
+    const char* name = "scalar"; // neither: our scalar DFA only
+
+    bool any() const noexcept { return ours != nullptr || theirs != nullptr; }
+    bool valid(const std::uint8_t* p, std::size_t n) const noexcept {
+        return ours != nullptr ? ours(p, n)
+                               : theirs->validate_utf8(reinterpret_cast<const char*>(p), n);
+    }
 };
 
-// simdjson picks its kernel from CPUID on first use; its portable "fallback" kernel is no
-// faster than our table, so we only delegate to a real SIMD kernel.
+simd_choice simdjson_choice(const simdjson::implementation* kernel) {
+    // Names live as long as the process: the choice keeps pointing at one. A deque never moves
+    // its elements.
+    static std::deque<std::string> labels;
+    labels.push_back("simdjson:" + kernel->name());
+    simd_choice c;
+    c.theirs = kernel;
+    c.name = labels.back().c_str();
+    return c;
+}
+
+// Best of a few runs over a short text with a 2-byte character every 32 bytes (so no kernel
+// can take an all-ASCII shortcut), in nanoseconds; a kernel that rejects it never wins.
+std::int64_t time_kernel(const simd_choice& c) noexcept {
+    static const auto sample = [] {
+        std::array<std::uint8_t, 16 * 1024> t{};
+        for (std::size_t i = 0; i < t.size(); ++i)
+            t[i] = static_cast<std::uint8_t>('a' + i % 26);
+        for (std::size_t i = 30; i + 1 < t.size(); i += 32) {
+            t[i] = 0xC3; // U+00E9
+            t[i + 1] = 0xA9;
+        }
+        return t;
+    }();
+    std::int64_t best = INT64_MAX;
+    for (int round = 0; round < 5; ++round) {
+        const auto start = std::chrono::steady_clock::now();
+        bool ok = true;
+        for (int i = 0; i < 4; ++i)
+            ok &= c.valid(sample.data(), sample.size());
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+        if (!ok) return INT64_MAX;
+        best = std::min<std::int64_t>(best, ns);
+    }
+    return best;
+}
+
+// Every bulk validator this CPU runs: ours (AVX-512BW, AVX2) and simdjson's kernels, whose
+// portable "fallback" is no faster than our DFA and is left out.
+std::vector<simd_choice> candidates() {
+    std::vector<simd_choice> all;
+    if (auto k = detail::utf8_avx512()) all.push_back({k, nullptr, "avx512"});
+    if (auto k = detail::utf8_avx2()) all.push_back({k, nullptr, "avx2"});
+    for (const simdjson::implementation* k : simdjson::get_available_implementations())
+        if (k->name() != "fallback" && k->supported_by_runtime_system())
+            all.push_back(simdjson_choice(k));
+    return all;
+}
+
+// Picked once, on first use, by timing each candidate (well under a millisecond): which is
+// fastest depends on the CPU more than on its feature flags (on AMD Zen 4, simdjson's own
+// CPUID choice, its AVX-512 "icelake" kernel, validates UTF-8 slower than its AVX2 "haswell"
+// one, and our kernels beat both; bench/README.md has the figures). Setting WSSPEC_UTF8_IMPL
+// to scalar, avx2, avx512 or simdjson:<kernel> forces a choice, for benchmarks and tests; one
+// this CPU cannot run falls back to the timed choice.
 const simd_choice& choose() noexcept {
     static const simd_choice choice = [] {
-        static std::array<char, 64> label{};
-        const std::string& kernel = simdjson::get_active_implementation()->name();
-        simd_choice c;
-        if (kernel != "fallback" && kernel.size() + 10 < label.size()) {
-            std::memcpy(label.data(), "simdjson:", 9);
-            std::memcpy(label.data() + 9, kernel.data(), kernel.size());
-            c.use_simdjson = true;
-            c.name = label.data();
+        const char* forced = std::getenv("WSSPEC_UTF8_IMPL");
+        const std::string_view f = forced != nullptr ? forced : "";
+        if (f == "scalar") return simd_choice{};
+        const std::vector<simd_choice> all = candidates();
+        for (const simd_choice& c : all)
+            if (!f.empty() && f == c.name) return c;
+        simd_choice best;
+        std::int64_t best_ns = INT64_MAX;
+        for (const simd_choice& c : all) {
+            if (const std::int64_t ns = time_kernel(c); ns < best_ns) {
+                best = c;
+                best_ns = ns;
+            }
         }
-        return c;
+        return best;
     }();
     return choice;
 }
@@ -199,14 +277,14 @@ utf8_result utf8_validator::feed(std::span<const std::uint8_t> chunk) noexcept {
         ++i;
     }
 
-    if (n - i >= simd_min_chunk && choose().use_simdjson) {
+    const simd_choice& bulk = choose();
+    if (n - i >= simd_min_chunk && bulk.any()) {
         const std::size_t len = boundary_prefix(p + i, n - i);
-        const char* bulk = reinterpret_cast<const char*>(p + i);
-        if (simdjson::validate_utf8(bulk, len)) {
+        if (bulk.valid(p + i, len)) {
             i += len;
         } else {
-            // simdjson says only yes/no; rerun our DFA to find the exact byte (§8.1 fail-fast
-            // reports need the position, Autobahn 6.4.x).
+            // The bulk kernels say only yes/no; rerun our DFA to find the exact byte (§8.1
+            // fail-fast reports need the position, Autobahn 6.4.x).
             const std::size_t at = run_scalar(state_, p + i, len);
             if (at != no_error) return fail(i + at);
             i += len; // unreachable unless the two validators disagree; trust ours

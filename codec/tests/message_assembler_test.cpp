@@ -149,6 +149,20 @@ TEST(MessageAssembler, LenientUtf8PassesInvalidText) {
     EXPECT_EQ(run_messages(opt, in, {in.size()}), "M text c0af;");
 }
 
+TEST(MessageAssembler, LenientCloseCodeStillChecksTheReason) {
+    // Found by message_assembler_fuzzer (fuzz/regressions/message_assembler_fuzzer/): waiving
+    // invalid_close_code used to waive the reason's UTF-8 check as well.
+    assembler_options opt;
+    opt.frame.local_role = role::client;
+    opt.frame.lenient = lenient(codec_error::invalid_close_code);
+    auto bad_reason = unhex("88 05 6e57 41ff42");
+    EXPECT_EQ(run_messages(opt, bad_reason, {bad_reason.size()}), "E invalid_close_reason_utf8@5;");
+    auto truncated = unhex("88 03 6e57 ce");
+    EXPECT_EQ(run_messages(opt, truncated, {truncated.size()}), "E invalid_close_reason_utf8@5;");
+    auto good_reason = unhex("88 04 6e57 6f6b");
+    EXPECT_EQ(run_messages(opt, good_reason, {good_reason.size()}), "C close 28247 6f6b;");
+}
+
 TEST(MessageAssembler, MaskedClientStreamInServerRole) {
     assembler_options opt; // server role by default
     auto in = unhex("01 83 00000000 48656c 89 80 01020304 80 82 00000000 6c6f");
