@@ -96,9 +96,11 @@ codec_error frame_parser::check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
         return codec_error::control_frame_fragmented;
     at = header_start_ + 1;
     bool masked = (b1 & 0x80) != 0;
-    if (opt_.local_role == role::server && !masked && opt_.enforces(codec_error::unmasked_client_frame))
+    if (opt_.local_role == role::server && !masked &&
+        opt_.enforces(codec_error::unmasked_client_frame))
         return codec_error::unmasked_client_frame;
-    if (opt_.local_role == role::client && masked && opt_.enforces(codec_error::masked_server_frame))
+    if (opt_.local_role == role::client && masked &&
+        opt_.enforces(codec_error::masked_server_frame))
         return codec_error::masked_server_frame;
     if (is_control(op) && (b1 & 0x7F) > max_control_payload &&
         opt_.enforces(codec_error::control_payload_too_long))
