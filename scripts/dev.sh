@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
           libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl
           nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libsimdjson-dev libasio-dev
+          libboost-dev libwebsocketpp-dev
           python3 python3-websockets ca-certificates)
 
 install_missing() {
@@ -34,6 +35,38 @@ build() { # preset
     cmake --build --preset "$1"
 }
 
+# A short libFuzzer run of every fuzz target (fuzz/README.md) under ASan+UBSan, each from a
+# scratch copy of its seed corpus and saved findings, so the tree stays clean. A finding fails
+# the test; its input is kept in build/fuzz/findings/.
+fuzz_smoke() {
+    if ! command -v clang++-14 >/dev/null 2>&1; then
+        echo "clang++-14 not found: libFuzzer smoke run skipped"
+        return 0
+    fi
+    build fuzz
+    local seconds="${WSSPEC_FUZZ_SECONDS:-10}" scratch findings=build/fuzz/findings
+    scratch="$(mktemp -d)"
+    mkdir -p "$findings"
+    for bin in build/fuzz/fuzz/*_fuzzer; do
+        local name max_len
+        name="$(basename "$bin")"
+        mkdir -p "$scratch/$name"
+        for dir in "fuzz/corpus/$name" "fuzz/regressions/$name"; do
+            [ -d "$dir" ] && cp "$dir"/* "$scratch/$name/"
+        done
+        max_len="$(sed -n 's/^max_len *= *//p' "fuzz/$name.options" 2>/dev/null)"
+        if ! "$bin" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+                -dict="fuzz/$name.dict" ${max_len:+-max_len=$max_len} \
+                -artifact_prefix="$findings/$name-" "$scratch/$name" >"$scratch/$name.log" 2>&1; then
+            tail -n 40 "$scratch/$name.log"
+            echo "$name: finding saved in $findings/ (replay: $bin FILE); log in $scratch/$name.log" >&2
+            return 1
+        fi
+        printf '%-28s %s\n' "$name" "$(grep -m1 -E '^#[0-9]+[[:space:]]+DONE' "$scratch/$name.log")"
+    done
+    rm -rf "$scratch"
+}
+
 case "${1:-}" in
 run)
     shift
@@ -47,6 +80,7 @@ test)
     ctest --preset dev -j2
     build asan-ubsan
     ctest --preset asan-ubsan -j2
+    fuzz_smoke
     ;;
 *)
     echo "usage: scripts/dev.sh run [URL ...] | test" >&2
