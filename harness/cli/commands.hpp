@@ -64,4 +64,25 @@ struct fuzz_args {
 };
 int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted);
 
+// `wsspec load`: echo throughput and latency (harness/load/load_client.hpp).
+struct load_args {
+    std::string url; // empty: the built-in reference server, in this process
+    unsigned connections = 4;
+    unsigned threads = 0; // 0: one per core
+    std::size_t size = 16;
+    std::string type = "binary";
+    std::optional<double> duration;          // seconds; neither this nor messages: 10 s
+    std::optional<unsigned long long> messages; // total echoes
+    double rate = 0;                         // messages/s over all connections; 0: no limit
+    unsigned pipeline = 1;
+    double timeout = 10; // seconds: opening handshake, each echo, closing handshake
+    unsigned long long seed = 1;
+    bool insecure = false;
+    std::string cacert, cert, key, sni;
+    std::string out_dir; // writes load.json there
+    bool json = false;   // JSON on stdout instead of the text summary
+    bool quiet = false;
+};
+int load_command(const load_args& a, const std::atomic<bool>& interrupted);
+
 } // namespace wsspec::cli

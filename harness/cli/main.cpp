@@ -101,6 +101,35 @@ int main(int argc, char** argv) {
     fuzz->add_option("--sni", fa.sni, "TLS server name to send");
     fuzz->add_flag("-q,--quiet", fa.quiet, "No progress line");
 
+    load_args lo;
+    auto* load = app.add_subcommand("load", "Echo throughput and latency of a server (none: the built-in one)");
+    load->add_option("url", lo.url, "ws:// or wss:// URL (none: the built-in server, in this process)");
+    load->add_option("-c,--connections", lo.connections, "Connections (default 4)")->check(CLI::Range(1u, 100000u));
+    load->add_option("-t,--threads", lo.threads, "Threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+    load->add_option("--size", lo.size, "Payload bytes per message (default 16)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{64} << 20));
+    load->add_option("--type", lo.type, "text or binary (default binary)")->check(CLI::IsMember({"text", "binary"}));
+    auto* load_duration = load->add_option("--duration", lo.duration, "Seconds to send for (default 10)")
+                              ->check(CLI::Range(0.001, 1e6));
+    load->add_option("--messages", lo.messages, "Echoes in all, then stop")
+        ->check(CLI::Range(1ull, 1ull << 50))
+        ->excludes(load_duration);
+    load->add_option("--rate", lo.rate, "Target messages/s over all connections (default: no limit)")
+        ->check(CLI::Range(0.001, 1e9));
+    load->add_option("--pipeline", lo.pipeline, "Messages in flight per connection (default 1)")
+        ->check(CLI::Range(1u, 65536u));
+    load->add_option("--timeout", lo.timeout, "Seconds for the opening handshake, each echo, the close (default 10)")
+        ->check(CLI::Range(0.01, 3600.0));
+    load->add_option("--seed", lo.seed, "Seed for masking keys and handshake nonces");
+    load->add_flag("-k,--insecure", lo.insecure, "Do not verify the server's TLS certificate");
+    load->add_option("--cacert", lo.cacert, "Trust this CA (PEM file)");
+    load->add_option("--cert", lo.cert, "Client certificate (PEM)");
+    load->add_option("--key", lo.key, "Client key (PEM)");
+    load->add_option("--sni", lo.sni, "TLS server name to send");
+    load->add_option("-o,--out", lo.out_dir, "Write load.json into this directory");
+    load->add_flag("--json", lo.json, "Print the JSON report on stdout instead of the text summary");
+    load->add_flag("-q,--quiet", lo.quiet, "No progress lines");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -122,5 +151,6 @@ int main(int argc, char** argv) {
     if (*list) return list_command(la);
     if (*serve) return serve_command(sa, interrupted);
     if (*fuzz) return fuzz_command(fa, interrupted);
+    if (*load) return load_command(lo, interrupted);
     return exit_usage;
 }

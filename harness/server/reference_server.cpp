@@ -1,36 +1,37 @@
 #include "harness/server/reference_server.hpp"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <iostream>
-#include <list>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "harness/server/detail/connection.hpp"
-#include "harness/transport/listener.hpp"
+#include "harness/server/detail/event_loop.hpp"
+#include "harness/server/detail/listen_socket.hpp"
+#include "harness/transport/detail/tls_context.hpp"
 
 namespace wsspec::server {
 
 using namespace std::chrono_literals;
 
 struct reference_server::state {
-    struct worker {
-        std::thread thread;
-        std::shared_ptr<std::atomic<bool>> done;
-    };
-
     server_options options;
     quirk_set quirks;
-    std::optional<transport::listener> listener;
+    transport::detail::ssl_ctx_ptr tls;
+    std::optional<detail::listen_socket> listener;
     std::uint16_t port = 0;
     std::string address;
-    bool tls = false;
-    std::atomic<bool> stopping{false};
-    std::thread acceptor;
-    std::mutex workers_mu;
-    std::list<worker> workers;
     std::mutex log_mu;
+    std::optional<detail::connection_context> ctx;
+    std::vector<std::unique_ptr<detail::event_loop>> loops;
+    std::vector<std::thread> loop_threads;
+    transport::detail::unique_fd wake; // eventfd: wakes the acceptor for stop()
+    std::thread acceptor;
     std::mutex stop_mu;
     bool stopped = false;
 
@@ -41,61 +42,62 @@ struct reference_server::state {
     }
 
     void accept_loop();
-    void reap_finished();
 };
 
-// Joins the connection threads that have ended, so a long-running server does not collect them.
-void reference_server::state::reap_finished() {
-    std::lock_guard lock(workers_mu);
-    for (auto it = workers.begin(); it != workers.end();) {
-        if (it->done->load()) {
-            it->thread.join();
-            it = workers.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
+// Accepts until stop() and deals the connections out to the event loops in turn, so each loop
+// (each core) gets an even share whatever order they arrive in.
 void reference_server::state::accept_loop() {
-    const detail::connection_context ctx{options, quirks, stopping,
-                                         [this](const std::string& line) { log(line); }};
-    while (!stopping.load()) {
-        auto conn = listener->accept(transport::deadline_after(250ms));
-        reap_finished();
-        if (!conn) {
-            if (stopping.load()) break;
-            log(fmt::format("accept failed: {}", conn.error().message));
-            std::this_thread::sleep_for(50ms); // e.g. EMFILE: do not spin
+    std::size_t next = 0;
+    for (;;) {
+        pollfd p[2] = {{listener->fd(), POLLIN, 0}, {wake.get(), POLLIN, 0}};
+        if (::poll(p, 2, -1) < 0 && errno != EINTR) {
+            log(fmt::format("accept failed: poll: {}", transport::detail::errno_text(errno)));
+            std::this_thread::sleep_for(50ms);
             continue;
         }
-        if (!*conn) continue; // the deadline passed with no connection
-        auto done = std::make_shared<std::atomic<bool>>(false);
-        std::lock_guard lock(workers_mu);
-        workers.push_back(worker{std::thread([&ctx, s = std::move(*conn), done]() mutable {
-                                     detail::run_connection(std::move(s), ctx);
-                                     done->store(true);
-                                 }),
-                                 done});
+        if (p[1].revents != 0) return;
+        if (p[0].revents == 0) continue;
+        for (;;) {
+            std::string error;
+            transport::detail::unique_fd fd = listener->accept(error);
+            if (!fd.valid()) {
+                if (!error.empty()) {
+                    log("accept failed: " + error);
+                    std::this_thread::sleep_for(50ms); // e.g. EMFILE: do not spin
+                }
+                break;
+            }
+            loops[next++ % loops.size()]->adopt(std::move(fd));
+        }
     }
-    // ctx must outlive every connection: wait for them here, after stop() set the flag.
-    std::lock_guard lock(workers_mu);
-    for (auto& w : workers)
-        w.thread.join();
-    workers.clear();
 }
 
 result<std::unique_ptr<reference_server>> reference_server::start(server_options options) {
     auto s = std::make_unique<state>();
     s->quirks = quirk_set(options.quirks);
-    auto l = transport::listener::bind(options.host, options.port, options.tls);
+    if (options.tls) {
+        auto ctx = transport::detail::make_server_context(*options.tls);
+        if (!ctx) return ctx.error();
+        s->tls = std::move(ctx).value();
+    }
+    auto l = detail::listen_socket::bind(options.host, options.port);
     if (!l) return l.error();
+    s->wake.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    if (!s->wake.valid())
+        return make_error(fmt::format("eventfd: {}", transport::detail::errno_text(errno)));
     s->options = std::move(options);
     s->listener.emplace(std::move(l).value());
     s->port = s->listener->port();
     s->address = s->listener->local_address();
-    s->tls = s->listener->is_tls();
     state* raw = s.get();
+    s->ctx.emplace(detail::connection_context{s->options, s->quirks, s->tls.get(),
+                                              [raw](const std::string& line) { raw->log(line); }});
+    const unsigned n =
+        s->options.threads ? s->options.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i)
+        s->loops.push_back(std::make_unique<detail::event_loop>(*s->ctx));
+    for (auto& loop : s->loops)
+        s->loop_threads.emplace_back([l = loop.get()] { l->run(); });
     s->acceptor = std::thread([raw] { raw->accept_loop(); });
     return std::unique_ptr<reference_server>(new reference_server(std::move(s)));
 }
@@ -113,7 +115,7 @@ std::string reference_server::local_address() const {
     return s_->address;
 }
 bool reference_server::is_tls() const noexcept {
-    return s_->tls;
+    return s_->tls != nullptr;
 }
 const server_options& reference_server::options() const noexcept {
     return s_->options;
@@ -123,10 +125,14 @@ void reference_server::stop() {
     std::lock_guard lock(s_->stop_mu);
     if (s_->stopped) return;
     s_->stopped = true;
-    s_->stopping.store(true);
-    s_->listener->interrupt();
-    s_->acceptor.join(); // it joins the connection threads before it returns
-    s_->listener->close();
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(s_->wake.get(), &one, sizeof one);
+    s_->acceptor.join();
+    s_->listener->close(); // new clients are refused from here on
+    for (auto& loop : s_->loops)
+        loop->request_stop();
+    for (auto& t : s_->loop_threads)
+        t.join();
 }
 
 int serve_forever(server_options options, const std::atomic<bool>& stop_flag,

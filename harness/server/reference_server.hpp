@@ -5,8 +5,9 @@
 // It accepts no extension and selects no subprotocol, echoes every text/binary message as one
 // unmasked frame of the same opcode, answers pings at once, answers a close by echoing its code
 // and then closes TCP first (RFC 6455 §7.1.1), and fails the connection on any codec error with
-// the close code the error maps to (§7.4.1). A thread per connection: simple, and enough for a
-// test peer.
+// the close code the error maps to (§7.4.1). Users benchmark their tools against it
+// (`wsspec load`), so it is an event loop per core (epoll, non-blocking sockets) with the echoes
+// of one read written in one write, rather than a thread per connection.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -27,6 +28,8 @@ struct server_options {
     // An address or name; "::1" and "0.0.0.0" work, "" or "::" is every address (dual stack).
     std::string host = "127.0.0.1";
     std::uint16_t port = 0; // 0: an ephemeral port, see reference_server::port()
+    // Event loop threads; 0: one per core.
+    unsigned threads = 0;
     std::optional<transport::tls_server_options> tls;
     std::vector<quirk> quirks;
     // RFC 6455 §10.4: larger messages (and frames) fail the connection with close 1009.
@@ -38,12 +41,13 @@ struct server_options {
     // After the server's close frame (or HTTP refusal) and FIN: how long to drain the client's
     // last bytes, so the kernel ends with FIN rather than RST.
     std::chrono::milliseconds drain_timeout{1'000};
-    // Any single write must finish within this, or the connection is dropped.
+    // Output the client does not take within this (its receive window stays full) drops the
+    // connection.
     std::chrono::milliseconds write_timeout{10'000};
     // How long quirk::late_pong holds each pong.
     std::chrono::milliseconds late_pong_delay{1'500};
-    // One line per notable event (connection refused or failed, ...). Called from connection
-    // threads, one call at a time.
+    // One line per notable event (connection refused or failed, ...). Called from the event
+    // loop threads, one call at a time.
     std::function<void(const std::string&)> log;
 };
 
@@ -62,8 +66,8 @@ public:
     bool is_tls() const noexcept;
     const server_options& options() const noexcept;
 
-    // Closes the listener, closes every connection (close 1001 where a WebSocket is open) and
-    // joins every thread. Idempotent.
+    // Closes the listener, closes every connection (close 1001 where a WebSocket is open, after
+    // a short drain) and joins every thread. Idempotent.
     void stop();
 
     struct state;

@@ -1,14 +1,10 @@
 #include "harness/server/detail/connection.hpp"
 
+#include <sys/epoll.h>
+
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
-#include <exception>
-#include <string_view>
-#include <thread>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,18 +12,14 @@
 #include "codec/error.hpp"
 #include "codec/frame_encoder.hpp"
 #include "codec/handshake/server_request.hpp"
-#include "codec/message_assembler.hpp"
-#include "codec/utf8.hpp"
+#include "harness/server/detail/event_loop.hpp"
 
 namespace wsspec::server::detail {
 namespace {
 
 using namespace std::chrono_literals;
-using transport::clock;
-using transport::deadline;
+using transport::io_status;
 
-// How often a waiting connection looks at the stop flag: bounds how long stop() takes.
-constexpr auto poll_slice = 50ms;
 // Drain after a close on stop(): the server is going away, the courtesy can be short.
 constexpr auto stop_drain = 100ms;
 constexpr std::size_t read_chunk = 64 * 1024;
@@ -55,66 +47,6 @@ leniency leniency_for(quirk_set q) noexcept {
     return l;
 }
 
-std::span<const std::uint8_t> as_bytes(std::string_view s) noexcept {
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-void release_if_large(std::vector<std::uint8_t>& v) {
-    if (v.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(v);
-}
-
-class connection {
-public:
-    connection(transport::stream& s, const connection_context& ctx);
-    void run();
-
-private:
-    enum class wait : std::uint8_t { bytes, timeout, eof, stopped };
-
-    bool stopping() const noexcept { return ctx_.stopping.load(std::memory_order_relaxed); }
-    void log(std::string_view what) { ctx_.log(fmt::format("{}: {}", s_.describe_peer(), what)); }
-
-    wait read_more(deadline until);
-    bool write(std::span<const std::uint8_t> bytes);
-    void close_tcp();
-    void wait_for_client_close();
-
-    bool upgrade();
-    void serve();
-    bool process_buffered();
-    bool whole_frame_buffered() const noexcept;
-    bool on_data(const message_result& r);
-    bool on_control(const message_result& r);
-    bool on_ping(std::span<const std::uint8_t> payload);
-    void on_close(const message_result& r);
-    void fail(codec_error e);
-    void go_away(std::string_view reason);
-
-    bool send_frame(opcode op, std::span<const std::uint8_t> payload);
-    bool send_close(std::uint16_t code, std::string_view reason);
-    bool send_due_pongs();
-
-    struct pending_pong {
-        deadline due;
-        std::vector<std::uint8_t> payload;
-    };
-
-    transport::stream& s_;
-    const connection_context& ctx_;
-    const server_options& opt_;
-    const quirk_set q_;
-    const std::uint64_t limit_;
-    message_assembler assembler_;
-    std::vector<std::uint8_t> buf_;
-    std::size_t begin_ = 0; // unconsumed bytes are [begin_, end_)
-    std::size_t end_ = 0;
-    bool at_frame_boundary_ = true;
-    std::vector<std::uint8_t> message_;
-    std::vector<std::uint8_t> out_;
-    utf8_validator late_utf8_{};     // quirk::utf8_at_end
-    std::deque<pending_pong> pongs_; // quirk::late_pong
-};
-
 assembler_options make_assembler_options(quirk_set q, std::uint64_t limit) noexcept {
     assembler_options o;
     o.frame.local_role = role::server;
@@ -125,129 +57,264 @@ assembler_options make_assembler_options(quirk_set q, std::uint64_t limit) noexc
     return o;
 }
 
-connection::connection(transport::stream& s, const connection_context& ctx)
-    : s_(s), ctx_(ctx), opt_(ctx.options), q_(ctx.quirks),
+void release_if_large(std::vector<std::uint8_t>& v) {
+    if (v.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(v);
+}
+
+} // namespace
+
+connection::connection(std::uint64_t id, server_socket s, const connection_context& ctx,
+                       event_loop& loop)
+    : id_(id), sock_(std::move(s)), ctx_(ctx), opt_(ctx.options), loop_(loop), q_(ctx.quirks),
       limit_(q_.has(quirk::max_message_64k) ? 65535 : ctx.options.max_message),
       assembler_(make_assembler_options(q_, limit_)), buf_(read_chunk) {}
 
-void connection::run() {
-    if (upgrade()) serve();
-    s_.close();
+void connection::log(std::string_view what) {
+    ctx_.log(fmt::format("{}: {}", sock_.peer(), what));
 }
 
-// One read, waiting until `until` at most, in slices so that stop() is noticed.
-connection::wait connection::read_more(deadline until) {
-    if (end_ == buf_.size()) {
-        if (begin_ > 0) {
-            std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-            end_ -= begin_;
-            begin_ = 0;
-        } else {
-            buf_.resize(buf_.size() * 2); // only while a whole long control frame is awaited
-        }
+void connection::start(time_point now) {
+    handshake_deadline_ = now + opt_.handshake_timeout;
+    last_read_ = now;
+    after_io();
+}
+
+bool connection::reading() const noexcept {
+    switch (state_) {
+    // Nothing more is read while output waits: a client that does not read its echoes is not
+    // allowed to fill our memory (the socket's own backpressure, as a blocking write gives).
+    case state::handshake:
+    case state::open: return out_sent_ == out_.size();
+    case state::await_client:
+    case state::draining: return true;
+    default: return false;
     }
-    for (;;) {
-        if (stopping()) return wait::stopped;
-        const auto now = clock::now();
-        if (now >= until) return wait::timeout;
-        std::span<std::uint8_t> room(buf_.data() + end_, buf_.size() - end_);
-        auto r = s_.read_some(room, std::min(until, now + poll_slice));
+}
+
+time_point connection::next_deadline() const noexcept {
+    time_point t = out_sent_ < out_.size() ? write_deadline_ : never;
+    switch (state_) {
+    case state::handshake: t = std::min(t, handshake_deadline_); break;
+    case state::open:
+        t = std::min(t, last_read_ + opt_.idle_timeout);
+        if (!pongs_.empty()) t = std::min(t, pongs_.front().due);
+        break;
+    case state::await_client: t = std::min(t, last_read_ + opt_.idle_timeout); break;
+    case state::draining: t = std::min(t, drain_deadline_); break;
+    default: break;
+    }
+    return t;
+}
+
+// Tells the loop which events and which deadline this connection waits for now.
+void connection::after_io() {
+    if (state_ == state::finished) return;
+    std::uint32_t want = 0;
+    if (reading()) want |= EPOLLIN;
+    if (out_sent_ < out_.size() || (sock_.wants_write() && reading())) want |= EPOLLOUT;
+    // 0 takes the socket out of the epoll set (a hung connection once its last bytes are out),
+    // so that a client hanging up (EPOLLHUP is always reported) does not wake the loop again.
+    loop_.set_interest(*this, want);
+    const time_point t = next_deadline();
+    if (t < armed) loop_.arm(*this, t);
+}
+
+void connection::on_ready(std::uint32_t events, time_point now) {
+    if (state_ == state::finished) return;
+    if (out_sent_ < out_.size() && !flush(now)) return;
+    // EPOLLOUT too when TLS wanted to write in the middle of a read.
+    const bool readable =
+        (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) || ((events & EPOLLOUT) && sock_.wants_write());
+    if (readable && reading()) read_available(now);
+    after_io();
+}
+
+void connection::read_available(time_point now) {
+    // TLS may hold decrypted records that epoll cannot see: take them all.
+    do {
+        if (!make_room()) return;
+        const io_result r = sock_.read(buf_.data() + end_, buf_.size() - end_);
         switch (r.status) {
-        case transport::io_status::ok: end_ += r.bytes; return wait::bytes;
-        case transport::io_status::timeout: continue;
-        case transport::io_status::closed:
-        case transport::io_status::reset:
-        case transport::io_status::error: return wait::eof;
-        }
-    }
-}
-
-bool connection::write(std::span<const std::uint8_t> bytes) {
-    auto r = s_.write_all(bytes, clock::now() + opt_.write_timeout);
-    if (r.ok()) return true;
-    log(fmt::format("write failed ({}): {}", transport::to_string(r.status), r.message));
-    return false;
-}
-
-// RFC 6455 §7.1.1: "the server [...] SHOULD close the underlying TCP connection first". FIN
-// first, then read what the client still sends, so that the kernel does not answer unread
-// data with RST (RFC 2525 §2.17).
-void connection::close_tcp() {
-    s_.shutdown_write();
-    const deadline until = clock::now() + (stopping() ? stop_drain : opt_.drain_timeout);
-    std::uint8_t sink[4096];
-    for (auto now = clock::now(); now < until; now = clock::now()) {
-        auto r = s_.read_some(sink, std::min(until, now + poll_slice));
-        if (r.status == transport::io_status::timeout && !stopping()) continue;
-        if (r.status != transport::io_status::ok) break;
-    }
-    s_.close();
-}
-
-// For no-close-reply and no-tcp-close: leave TCP open until the client closes it (or goes
-// idle, or the server stops).
-void connection::wait_for_client_close() {
-    auto idle_until = clock::now() + opt_.idle_timeout;
-    for (;;) {
-        begin_ = end_ = 0;
-        switch (read_more(idle_until)) {
-        case wait::bytes: idle_until = clock::now() + opt_.idle_timeout; break;
-        case wait::timeout:
-        case wait::eof:
-        case wait::stopped: return;
-        }
-    }
-}
-
-bool connection::upgrade() {
-    const deadline until = clock::now() + opt_.handshake_timeout;
-    for (;;) {
-        std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
-        auto req = handshake::parse_client_request(bytes);
-        if (req.status == handshake::handshake_status::complete) {
-            begin_ += req.head_size;
-            // RFC 6455 §4.2.2: no subprotocol and no extension is selected, whatever was offered.
-            return write(as_bytes(handshake::build_accept_response(req.request.key)));
-        }
-        if (req.status == handshake::handshake_status::error) {
-            log(fmt::format("refused the handshake with {}: {} ({})", req.http_status,
-                            handshake::name(req.error), req.detail));
-            if (write(as_bytes(handshake::build_reject_response(req.http_status, req.error))))
-                close_tcp();
-            return false;
-        }
-        switch (read_more(until)) {
-        case wait::bytes: break;
-        case wait::timeout: log("no complete opening handshake in time"); return false;
-        case wait::eof:
-        case wait::stopped: return false;
-        }
-    }
-}
-
-void connection::serve() {
-    auto idle_until = clock::now() + opt_.idle_timeout;
-    for (;;) {
-        if (!process_buffered() || !send_due_pongs()) return;
-        deadline until = idle_until;
-        if (!pongs_.empty()) until = std::min(until, pongs_.front().due);
-        switch (read_more(until)) {
-        case wait::bytes: idle_until = clock::now() + opt_.idle_timeout; break;
-        case wait::timeout:
-            if (clock::now() < idle_until) break;
-            go_away("idle timeout");
-            return;
-        case wait::eof: return; // the client dropped TCP without a closing handshake
-        case wait::stopped: go_away("server stopping"); return;
-        }
-    }
-}
-
-// Feeds buffered bytes to the assembler; false once the connection is over.
-bool connection::process_buffered() {
-    while (begin_ < end_) {
-        if (q_.has(quirk::long_control_frames) && at_frame_boundary_ && !whole_frame_buffered())
+        case io_status::ok:
+            end_ += r.bytes;
+            last_read_ = now;
+            on_bytes(now);
             break;
+        case io_status::timeout: return; // would block
+        case io_status::closed:
+        case io_status::reset:
+        case io_status::error: on_eof(); return;
+        }
+    } while (reading() && sock_.has_pending());
+}
+
+// Room at the end of buf_: move unconsumed bytes to the front, or grow the buffer (only while
+// a handshake or a whole long control frame is awaited).
+bool connection::make_room() {
+    if (begin_ == end_) begin_ = end_ = 0;
+    if (end_ < buf_.size()) return true;
+    if (begin_ > 0) {
+        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    } else {
+        buf_.resize(buf_.size() * 2);
+    }
+    return true;
+}
+
+void connection::on_bytes(time_point now) {
+    switch (state_) {
+    case state::handshake: on_handshake(now); break;
+    case state::open: process_buffered(now); break;
+    default: begin_ = end_ = 0; break; // dropped unread
+    }
+    if (state_ != state::finished && out_sent_ < out_.size()) flush(now);
+}
+
+// The client closed or reset TCP (or TLS failed): nothing more can be said to it.
+void connection::on_eof() {
+    finish();
+}
+
+// Writes pending output; false once the connection is over. A full socket buffer leaves the
+// rest for EPOLLOUT, under the write timeout.
+bool connection::flush(time_point now) {
+    while (out_sent_ < out_.size()) {
+        const io_result r = sock_.write(out_.data() + out_sent_, out_.size() - out_sent_);
+        if (r.status == io_status::ok) {
+            out_sent_ += r.bytes;
+            continue;
+        }
+        if (r.status == io_status::timeout) {
+            if (write_deadline_ == never) write_deadline_ = now + opt_.write_timeout;
+            return true;
+        }
+        log(fmt::format("write failed ({}): {}", transport::to_string(r.status),
+                        sock_.error().empty() ? "the client closed the connection"
+                                              : sock_.error()));
+        finish();
+        return false;
+    }
+    out_.clear();
+    out_sent_ = 0;
+    write_deadline_ = never;
+    release_if_large(out_);
+    if (state_ == state::closing) begin_draining(now);
+    return true;
+}
+
+// RFC 6455 §7.1.1: "the server [...] SHOULD close the underlying TCP connection first". Our
+// last bytes first, then FIN, then read what the client still sends, so that the kernel does
+// not answer unread data with RST (RFC 2525 §2.17).
+void connection::begin_closing(time_point now) {
+    state_ = state::closing;
+    pongs_.clear();
+    if (out_sent_ == out_.size())
+        begin_draining(now);
+    else
+        flush(now);
+}
+
+void connection::begin_draining(time_point now) {
+    sock_.shutdown_write();
+    state_ = state::draining;
+    begin_ = end_ = 0;
+    drain_deadline_ =
+        now + (stopping_ ? std::chrono::milliseconds(stop_drain) : opt_.drain_timeout);
+}
+
+void connection::finish() {
+    if (state_ == state::finished) return;
+    state_ = state::finished;
+    sock_.close(); // closing the descriptor also takes it out of the epoll set
+    interest = 0;
+    loop_.finished(*this);
+}
+
+void connection::abort(std::string_view why) {
+    if (state_ == state::finished) return;
+    log(fmt::format("connection aborted: {}", why));
+    sock_.abort();
+    state_ = state::finished;
+    interest = 0;
+    loop_.finished(*this);
+}
+
+void connection::on_timer(time_point now) {
+    if (state_ == state::finished) return;
+    if (out_sent_ < out_.size() && now >= write_deadline_) {
+        log(fmt::format("write failed (timeout): the client does not read, {} bytes unsent",
+                        out_.size() - out_sent_));
+        finish();
+        return;
+    }
+    switch (state_) {
+    case state::handshake:
+        if (now < handshake_deadline_) break;
+        log("no complete opening handshake in time");
+        finish();
+        return;
+    case state::open:
+        if (!send_due_pongs(now)) return;
+        if (now >= last_read_ + opt_.idle_timeout) go_away("idle timeout", now);
+        if (state_ != state::finished && out_sent_ < out_.size()) flush(now);
+        break;
+    case state::await_client:
+        if (now >= last_read_ + opt_.idle_timeout) return finish();
+        break;
+    case state::draining:
+        if (now >= drain_deadline_) return finish();
+        break;
+    default: break;
+    }
+    after_io();
+}
+
+void connection::on_stop(time_point now) {
+    if (state_ == state::finished) return;
+    stopping_ = true;
+    const time_point soon = now + stop_drain;
+    switch (state_) {
+    case state::open:
+        go_away("server stopping", now);
+        if (state_ != state::finished && out_sent_ < out_.size()) write_deadline_ = soon;
+        break;
+    case state::closing: // drains briefly once its bytes are out
+        write_deadline_ = std::min(write_deadline_, soon);
+        break;
+    case state::draining: drain_deadline_ = std::min(drain_deadline_, soon); break;
+    default: return finish(); // before the handshake, hung, or awaiting the client's close
+    }
+    after_io();
+}
+
+void connection::on_handshake(time_point now) {
+    std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
+    auto req = handshake::parse_client_request(bytes);
+    if (req.status == handshake::handshake_status::need_more) return;
+    if (req.status == handshake::handshake_status::error) {
+        log(fmt::format("refused the handshake with {}: {} ({})", req.http_status,
+                        handshake::name(req.error), req.detail));
+        const std::string refusal = handshake::build_reject_response(req.http_status, req.error);
+        out_.insert(out_.end(), refusal.begin(), refusal.end());
+        begin_closing(now);
+        return;
+    }
+    begin_ += req.head_size;
+    // RFC 6455 §4.2.2: no subprotocol and no extension is selected, whatever was offered.
+    const std::string accept = handshake::build_accept_response(req.request.key);
+    out_.insert(out_.end(), accept.begin(), accept.end());
+    state_ = state::open;
+    last_read_ = now;
+    process_buffered(now); // frames sent in the same write as the request
+}
+
+// Feeds buffered bytes to the assembler while the WebSocket stays open.
+void connection::process_buffered(time_point now) {
+    while (begin_ < end_ && state_ == state::open) {
+        if (q_.has(quirk::long_control_frames) && at_frame_boundary_ && !whole_frame_buffered())
+            return;
         auto r = assembler_.feed(std::span<std::uint8_t>(buf_.data() + begin_, end_ - begin_));
         begin_ += r.consumed;
         switch (r.status) {
@@ -255,19 +322,18 @@ bool connection::process_buffered() {
             if (r.consumed > 0) at_frame_boundary_ = false;
             begin_ = end_; // need_more: the assembler took all it was given
             break;
-        case message_status::error: fail(r.error); return false;
+        case message_status::error: return fail(r.error, now);
         case message_status::data:
             at_frame_boundary_ = r.frame_end;
-            if (!on_data(r)) return false;
+            if (!on_data(r)) return finish();
             break;
         case message_status::control:
             at_frame_boundary_ = true;
-            if (!on_control(r)) return false;
+            if (!on_control(r, now)) return;
             break;
         }
     }
     if (begin_ == end_) begin_ = end_ = 0;
-    return true;
 }
 
 // quirk::long_control_frames lets control payloads exceed 125 bytes, but the frame parser
@@ -297,8 +363,8 @@ bool connection::on_data(const message_result& r) {
     if (r.frame_begin && assembler_.header().op != opcode::cont) late_utf8_.reset();
     if (late_check) late_utf8_.feed(r.payload);
     if (late_check && r.message_end && late_utf8_.finish().status != utf8_status::valid) {
-        fail(codec_error::invalid_utf8);
-        return false;
+        fail(codec_error::invalid_utf8, last_read_);
+        return true; // fail() moved the connection on
     }
     const bool complete = q_.has(quirk::fragments_as_messages) ? r.frame_end : r.message_end;
     const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
@@ -311,36 +377,42 @@ bool connection::on_data(const message_result& r) {
     return ok;
 }
 
-bool connection::on_control(const message_result& r) {
+// False once the connection left the open state.
+bool connection::on_control(const message_result& r, time_point now) {
     if (is_reserved(r.op)) return true; // quirk::ignore_reserved_opcodes
     switch (r.op) {
-    case opcode::ping: return on_ping(r.payload);
-    case opcode::close: on_close(r); return false;
+    case opcode::ping: return on_ping(r.payload, now);
+    case opcode::close: on_close(r, now); return false;
     default: return true; // RFC 6455 §5.5.3: an unsolicited pong needs no response
     }
 }
 
-bool connection::on_ping(std::span<const std::uint8_t> payload) {
+bool connection::on_ping(std::span<const std::uint8_t> payload, time_point now) {
     if (q_.has(quirk::crash_on_ping)) std::abort();
     if (q_.has(quirk::hang_on_ping)) {
-        while (!stopping())
-            std::this_thread::sleep_for(poll_slice);
+        // What was echoed before the ping still goes out; after it, nothing.
+        state_ = state::hung;
+        pongs_.clear();
         return false;
     }
     if (q_.has(quirk::no_pong)) return true;
     if (q_.has(quirk::pong_empty)) payload = {};
     if (q_.has(quirk::late_pong)) {
-        pongs_.push_back({clock::now() + opt_.late_pong_delay, {payload.begin(), payload.end()}});
+        pongs_.push_back({now + opt_.late_pong_delay, {payload.begin(), payload.end()}});
         return true;
     }
     // RFC 6455 §5.5.3: "A Pong frame sent in response to a Ping frame must have identical
     // "Application data" as found in the message body of the Ping frame being replied to."
-    return send_frame(opcode::pong, payload);
+    if (send_frame(opcode::pong, payload)) return true;
+    finish();
+    return false;
 }
 
-void connection::on_close(const message_result& r) {
+void connection::on_close(const message_result& r, time_point now) {
     if (q_.has(quirk::no_close_reply)) {
-        wait_for_client_close();
+        state_ = state::await_client;
+        pongs_.clear();
+        begin_ = end_ = 0;
         return;
     }
     // RFC 6455 §5.5.1: the endpoint "typically echos the status code it received". A close the
@@ -352,41 +424,50 @@ void connection::on_close(const message_result& r) {
     else if (r.close.has_code)
         code = may_send_close_code(r.close.code, true) ? r.close.code : 1000;
     pongs_.clear();
-    if (!send_close(code, {})) return;
-    if (q_.has(quirk::no_tcp_close))
-        wait_for_client_close();
-    else
-        close_tcp();
+    if (!send_close(code, {})) return finish();
+    if (q_.has(quirk::no_tcp_close)) {
+        state_ = state::await_client;
+        begin_ = end_ = 0;
+        last_read_ = now;
+    } else {
+        begin_closing(now);
+    }
 }
 
 // RFC 6455 §7.1.7 _Fail the WebSocket Connection_: send a close frame with the code the rule
 // maps to (§7.4.1), then close TCP.
-void connection::fail(codec_error e) {
+void connection::fail(codec_error e, time_point now) {
     const std::uint16_t code = q_.has(quirk::wrong_close_code) ? 1000 : close_code_for(e);
     log(fmt::format("failing the connection with {}: {} (RFC 6455 §{}) at byte {}", code, name(e),
                     rfc_section(e), assembler_.error_offset()));
-    if (send_close(code, describe(e))) close_tcp();
+    if (!send_close(code, describe(e))) return finish();
+    begin_closing(now);
 }
 
-void connection::go_away(std::string_view reason) {
-    if (send_close(static_cast<std::uint16_t>(close_code::going_away), reason)) close_tcp();
+void connection::go_away(std::string_view reason, time_point now) {
+    if (!send_close(static_cast<std::uint16_t>(close_code::going_away), reason)) return finish();
+    begin_closing(now);
 }
 
+// Appends one frame to the output; it is written with the rest of the batch.
 bool connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
-    out_.resize(encoded_size(payload.size(), false));
-    auto e = encode_frame(frame_options{.op = op}, payload, out_);
+    const std::size_t at = out_.size();
+    out_.resize(at + encoded_size(payload.size(), false));
+    auto e =
+        encode_frame(frame_options{.op = op}, payload, std::span<std::uint8_t>(out_).subspan(at));
     if (e.error == codec_error::control_payload_too_long && q_.has(quirk::long_control_frames)) {
         // The strict encoder refuses a control frame over 125 bytes (§5.5); this quirk sends one.
-        out_.clear();
-        e.size =
-            write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op)}, payload);
-    } else if (e.error != codec_error::none) {
+        out_.resize(at);
+        write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op)}, payload);
+        return true;
+    }
+    if (e.error != codec_error::none) {
+        out_.resize(at);
         log(fmt::format("cannot encode a {} frame: {}", to_string(op), describe(e.error)));
         return false;
     }
-    const bool ok = write(std::span<const std::uint8_t>(out_).first(e.size));
-    release_if_large(out_);
-    return ok;
+    out_.resize(at + e.size);
+    return true;
 }
 
 // code 0: an empty close payload.
@@ -396,26 +477,15 @@ bool connection::send_close(std::uint16_t code, std::string_view reason) {
     return send_frame(opcode::close, std::span<const std::uint8_t>(payload, n));
 }
 
-bool connection::send_due_pongs() {
-    const auto now = clock::now();
+bool connection::send_due_pongs(time_point now) {
     while (!pongs_.empty() && pongs_.front().due <= now) {
-        if (!send_frame(opcode::pong, pongs_.front().payload)) return false;
+        if (!send_frame(opcode::pong, pongs_.front().payload)) {
+            finish();
+            return false;
+        }
         pongs_.pop_front();
     }
     return true;
-}
-
-} // namespace
-
-void run_connection(std::unique_ptr<transport::stream> s, const connection_context& ctx) {
-    try {
-        connection c(*s, ctx);
-        c.run();
-    } catch (const std::exception& e) {
-        // bad_alloc and the like end this connection, never the server.
-        ctx.log(fmt::format("{}: connection aborted: {}", s->describe_peer(), e.what()));
-        s->abort();
-    }
 }
 
 } // namespace wsspec::server::detail

@@ -1,26 +1,131 @@
 #pragma once
-// One reference-server connection, run on its own thread: opening handshake, echo loop, close.
-#include <atomic>
+// One reference-server connection as a state machine driven by its event loop: opening
+// handshake, echo, closing handshake, and the quirks' deviations. Every wait of the former
+// thread-per-connection design is a state with a deadline here, so one thread serves many
+// connections and a burst of echoes costs one read and one write.
+#include <chrono>
+#include <cstdint>
+#include <deque>
 #include <functional>
-#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include <openssl/ssl.h>
+
+#include "codec/message_assembler.hpp"
+#include "codec/utf8.hpp"
+#include "harness/server/detail/server_socket.hpp"
 #include "harness/server/quirk.hpp"
 #include "harness/server/reference_server.hpp"
-#include "harness/transport/stream.hpp"
 
 namespace wsspec::server::detail {
+
+using clock = std::chrono::steady_clock;
+using time_point = clock::time_point;
+inline constexpr time_point never = time_point::max();
 
 struct connection_context {
     const server_options& options;
     quirk_set quirks;
-    // Set by reference_server::stop(); connections notice it within one poll slice.
-    const std::atomic<bool>& stopping;
+    SSL_CTX* tls = nullptr; // wss://
     // Serialised by the caller; never empty.
     std::function<void(const std::string&)> log;
 };
 
-// Returns when the connection is over; the stream is closed by then.
-void run_connection(std::unique_ptr<transport::stream> s, const connection_context& ctx);
+class event_loop;
+
+class connection {
+public:
+    connection(std::uint64_t id, server_socket s, const connection_context& ctx, event_loop& loop);
+
+    void start(time_point now);
+    // epoll reported `events` for this connection's socket.
+    void on_ready(std::uint32_t events, time_point now);
+    // The deadline armed with the loop has passed.
+    void on_timer(time_point now);
+    // The server is stopping: close (1001 where a WebSocket is open) and end soon.
+    void on_stop(time_point now);
+    // Ends it at once after an exception: RST, and a log line saying why.
+    void abort(std::string_view why);
+
+    std::uint64_t id() const noexcept { return id_; }
+    bool finished() const noexcept { return state_ == state::finished; }
+    int fd() const noexcept { return sock_.fd(); }
+
+    // The deadline in the loop's timer heap for this connection (never: none).
+    time_point armed = never;
+    // The epoll events registered for its socket (0: not registered).
+    std::uint32_t interest = 0;
+
+private:
+    enum class state : std::uint8_t {
+        handshake,    // reading the opening handshake
+        open,         // echoing
+        hung,         // quirk::hang_on_ping: reads nothing, sends nothing more
+        await_client, // no-close-reply / no-tcp-close: drop what arrives until the client closes
+        closing,      // our last bytes (a close frame, a refusal) are going out; then FIN
+        draining,     // FIN sent: reading the client's last bytes so the kernel ends with FIN
+        finished,
+    };
+
+    struct pending_pong {
+        time_point due;
+        std::vector<std::uint8_t> payload;
+    };
+
+    void log(std::string_view what);
+    void after_io();
+    time_point next_deadline() const noexcept;
+    bool reading() const noexcept;
+
+    void read_available(time_point now);
+    bool make_room();
+    void on_bytes(time_point now);
+    void on_eof();
+    bool flush(time_point now);
+    void begin_closing(time_point now);
+    void begin_draining(time_point now);
+    void finish();
+
+    void on_handshake(time_point now);
+    void process_buffered(time_point now);
+    bool whole_frame_buffered() const noexcept;
+    bool on_data(const message_result& r);
+    bool on_control(const message_result& r, time_point now);
+    bool on_ping(std::span<const std::uint8_t> payload, time_point now);
+    void on_close(const message_result& r, time_point now);
+    void fail(codec_error e, time_point now);
+    void go_away(std::string_view reason, time_point now);
+    bool send_frame(opcode op, std::span<const std::uint8_t> payload);
+    bool send_close(std::uint16_t code, std::string_view reason);
+    bool send_due_pongs(time_point now);
+
+    const std::uint64_t id_;
+    server_socket sock_;
+    const connection_context& ctx_;
+    const server_options& opt_;
+    event_loop& loop_;
+    const quirk_set q_;
+    const std::uint64_t limit_;
+    state state_ = state::handshake;
+    bool stopping_ = false;
+
+    message_assembler assembler_;
+    std::vector<std::uint8_t> buf_;
+    std::size_t begin_ = 0; // unconsumed bytes are [begin_, end_)
+    std::size_t end_ = 0;
+    bool at_frame_boundary_ = true;
+    std::vector<std::uint8_t> message_; // a fragmented message being reassembled
+    std::vector<std::uint8_t> out_;     // frames not written yet: one write for a batch
+    std::size_t out_sent_ = 0;
+    utf8_validator late_utf8_{};     // quirk::utf8_at_end
+    std::deque<pending_pong> pongs_; // quirk::late_pong
+
+    time_point handshake_deadline_ = never;
+    time_point last_read_{};
+    time_point drain_deadline_ = never;
+    time_point write_deadline_ = never; // set while output waits for room in the socket
+};
 
 } // namespace wsspec::server::detail

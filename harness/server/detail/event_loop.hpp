@@ -1,0 +1,58 @@
+#pragma once
+// One thread of the reference server: an epoll set, a timer heap and the connections the
+// acceptor handed to it. Connections only ever run on their loop's thread.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "harness/server/detail/connection.hpp"
+#include "harness/transport/detail/socket.hpp"
+
+namespace wsspec::server::detail {
+
+class event_loop {
+public:
+    explicit event_loop(const connection_context& ctx);
+    ~event_loop();
+    event_loop(const event_loop&) = delete;
+    event_loop& operator=(const event_loop&) = delete;
+
+    // From the acceptor thread: a newly accepted socket to serve.
+    void adopt(transport::detail::unique_fd fd);
+    // From any thread: stop every connection (close 1001 where a WebSocket is open), then
+    // return from run() once they are all gone.
+    void request_stop();
+    void run();
+
+    // For this loop's connections.
+    void set_interest(connection& c, std::uint32_t events);
+    void arm(connection& c, time_point when);
+    void finished(connection& c);
+
+private:
+    using timer = std::pair<time_point, std::uint64_t>;
+
+    void wake() noexcept;
+    bool take_inbox(time_point now); // true once a stop was requested
+    void fire_timers(time_point now);
+    template <class F>
+    void guarded(connection& c, F&& f);
+
+    const connection_context& ctx_;
+    int epfd_ = -1;
+    int wake_fd_ = -1; // eventfd: new sockets or a stop request
+    std::mutex mu_;
+    std::vector<int> inbox_;
+    bool stop_requested_ = false;
+    bool stopping_ = false;
+    std::unordered_map<std::uint64_t, std::unique_ptr<connection>> conns_;
+    std::vector<std::uint64_t> dead_;
+    std::priority_queue<timer, std::vector<timer>, std::greater<timer>> timers_;
+    std::uint64_t next_id_ = 1; // 0 is the wake-up descriptor
+};
+
+} // namespace wsspec::server::detail
