@@ -143,13 +143,13 @@ response_result validate_server_response(std::string_view bytes,
     r.head_size = h.head_size;
     r.status_code = h.head.status_code;
     r.bare_lf = h.head.bare_lf;
-    if (auto p = find_field(h.head, "Sec-WebSocket-Protocol")) r.subprotocol.emplace(*p);
-    for (auto v : field_values(h.head, "Sec-WebSocket-Extensions")) {
-        if (!r.extensions)
-            r.extensions.emplace(v);
-        else
-            r.extensions->append(", ").append(v);
+    if (auto p = find_field(h.head, "Sec-WebSocket-Protocol")) {
+        // What check_negotiation() judges: the one list element, without the OWS and empty
+        // elements RFC 7230 §7 lets a sender add (", chat"); the raw value when there is not one.
+        const auto selected = list_elements(h.head, "Sec-WebSocket-Protocol");
+        r.subprotocol.emplace(selected.size() == 1 ? selected[0] : *p);
     }
+    r.extensions = combined_value(h.head, "Sec-WebSocket-Extensions");
     rule_failure f = check_status_and_upgrade(h.head);
     if (f.error == handshake_error::none) f = check_accept(h.head, offered);
     if (f.error == handshake_error::none) f = check_negotiation(h.head, offered);

@@ -1,6 +1,7 @@
 #include "codec/handshake/http_fields.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace wsspec::handshake {
 
@@ -20,6 +21,17 @@ std::vector<std::string_view> field_values(const http_head& head, std::string_vi
     std::vector<std::string_view> out;
     for (const auto& f : head.fields)
         if (iequals(f.name, name)) out.push_back(f.value);
+    return out;
+}
+
+std::optional<std::string> combined_value(const http_head& head, std::string_view name) {
+    std::optional<std::string> out;
+    for (auto v : field_values(head, name)) {
+        if (!out)
+            out.emplace(v);
+        else if (!v.empty())
+            out->append(out->empty() ? "" : ", ").append(v);
+    }
     return out;
 }
 

@@ -5,6 +5,7 @@
 // skipped, and a field may be repeated, which is the same as one field listing every value.
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,10 @@ std::optional<std::string_view> find_field(const http_head& head, std::string_vi
 std::size_t count_fields(const http_head& head, std::string_view name);
 // Values of every field named `name`, in order.
 std::vector<std::string_view> field_values(const http_head& head, std::string_view name);
+// Every field named `name` as one list value (RFC 7230 §3.2.2: "combined ... by appending each
+// subsequent field value to the combined field value in order, separated by a comma"), empty
+// values left out; nullopt when there is no such field.
+std::optional<std::string> combined_value(const http_head& head, std::string_view name);
 
 // Splits one field value into list elements. Commas inside a quoted-string (RFC 7230 §3.2.6) do
 // not split, so a Sec-WebSocket-Extensions value such as `x; p="a,b"` stays one element.

@@ -44,12 +44,7 @@ void fill_request(const http_head& head, parsed_request& req) {
     if (auto o = find_field(head, "Origin")) req.origin = std::string(*o);
     for (auto p : list_elements(head, "Sec-WebSocket-Protocol"))
         req.subprotocols.emplace_back(p);
-    for (auto v : field_values(head, "Sec-WebSocket-Extensions")) {
-        if (!req.extensions)
-            req.extensions.emplace(v);
-        else
-            req.extensions->append(", ").append(v);
-    }
+    req.extensions = combined_value(head, "Sec-WebSocket-Extensions");
     req.bare_lf = head.bare_lf;
 }
 

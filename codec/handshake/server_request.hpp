@@ -25,8 +25,8 @@ struct parsed_request {
     std::string version;
     std::optional<std::string> origin;
     std::vector<std::string> subprotocols; // offered, in order of preference (§4.1 item 10)
-    // Raw values of every Sec-WebSocket-Extensions field joined with ", ", nullopt when absent;
-    // a parser for the §9.1 grammar comes later.
+    // Raw values of every non-empty Sec-WebSocket-Extensions field joined with ", ", nullopt
+    // when absent; parse_extensions() (extensions.hpp) reads the §9.1 grammar.
     std::optional<std::string> extensions;
     bool bare_lf = false;
 };

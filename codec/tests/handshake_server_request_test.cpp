@@ -336,5 +336,18 @@ TEST(HandshakeServerRequest, ExtensionsStayRaw) {
     EXPECT_EQ(r.request.extensions, "permessage-deflate; client_max_window_bits, x-foo");
 }
 
+TEST(HandshakeServerRequest, EmptyExtensionsFieldsAddNothing) {
+    // Found by handshake_request_fuzzer (fuzz/regressions/handshake_request_fuzzer/): an empty
+    // field used to leave a dangling ", " in the joined value, which no field can carry.
+    auto r = parse_client_request(with("Origin:", "Sec-WebSocket-Extensions:\r\n"
+                                                  "Sec-WebSocket-Extensions: x-foo\r\n"
+                                                  "Sec-WebSocket-Extensions: \r\nOrigin:"));
+    ASSERT_EQ(r.status, handshake_status::complete) << r.detail;
+    EXPECT_EQ(r.request.extensions, "x-foo");
+    auto empty = parse_client_request(with("Origin:", "Sec-WebSocket-Extensions:\r\nOrigin:"));
+    ASSERT_EQ(empty.status, handshake_status::complete) << empty.detail;
+    EXPECT_EQ(empty.request.extensions, "");
+}
+
 } // namespace
 } // namespace wsspec::handshake

@@ -184,6 +184,18 @@ TEST(HandshakeServerResponse, StatusIsReportedEvenOnError) {
                                std::string_view("Found").size());
 }
 
+TEST(HandshakeServerResponse, SubprotocolIsTheListElementJudged) {
+    // Found by handshake_response_fuzzer (fuzz/regressions/handshake_response_fuzzer/): with
+    // empty list elements around it, the selected subprotocol was reported as the raw value.
+    auto r = validate_server_response(with("Protocol: chat", "Protocol: , chat ,"), offered());
+    ASSERT_EQ(r.status, handshake_status::complete) << r.detail;
+    EXPECT_EQ(r.subprotocol, "chat");
+    auto two =
+        validate_server_response(with("Protocol: chat", "Protocol: chat, superchat"), offered());
+    EXPECT_EQ(two.error, handshake_error::response_multiple_subprotocols);
+    EXPECT_EQ(two.subprotocol, "chat, superchat"); // reported as sent
+}
+
 TEST(HandshakeServerResponse, OfferedExtensionIsAcceptedByName) {
     auto o = offered();
     o.subprotocols.clear();
