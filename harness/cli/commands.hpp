@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/transport/tls_options.hpp"
+
 namespace wsspec::cli {
 
 enum exit_code : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_unreachable = 3 };
@@ -17,8 +19,7 @@ struct run_args {
     unsigned jobs = 0; // 0: default
     bool strict = false;
     bool wirelog = false;
-    bool insecure = false;
-    std::string cacert, cert, key, sni;
+    transport::tls_client_options tls;
     std::vector<std::string> headers;
     std::string origin;
     std::vector<std::string> subprotocols;
@@ -58,8 +59,7 @@ struct fuzz_args {
     std::size_t max_steps = 8, max_payload = 4096;
     bool no_shrink = false;
     std::string out_dir = "wsspec-fuzz";
-    bool insecure = false;
-    std::string cacert, sni;
+    transport::tls_client_options tls;
     bool quiet = false;
 };
 int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted);
@@ -71,14 +71,13 @@ struct load_args {
     unsigned threads = 0; // 0: one per core
     std::size_t size = 16;
     std::string type = "binary";
-    std::optional<double> duration;          // seconds; neither this nor messages: 10 s
+    std::optional<double> duration;             // seconds; neither this nor messages: 10 s
     std::optional<unsigned long long> messages; // total echoes
-    double rate = 0;                         // messages/s over all connections; 0: no limit
+    double rate = 0;                            // messages/s over all connections; 0: no limit
     unsigned pipeline = 1;
     double timeout = 10; // seconds: opening handshake, each echo, closing handshake
     unsigned long long seed = 1;
-    bool insecure = false;
-    std::string cacert, cert, key, sni;
+    transport::tls_client_options tls;
     std::string out_dir; // writes load.json there
     bool json = false;   // JSON on stdout instead of the text summary
     bool quiet = false;

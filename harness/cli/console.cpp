@@ -7,19 +7,23 @@
 
 namespace wsspec::cli {
 
-progress::progress(std::FILE* out, bool quiet) : out_(out), tty_(!quiet && isatty(fileno(out)) != 0), quiet_(quiet) {}
+progress::progress(std::FILE* out, bool quiet)
+    : out_(out), tty_(!quiet && isatty(fileno(out)) != 0), quiet_(quiet) {}
 
-void progress::on_result(const report::case_result& r, std::size_t done, std::size_t total, bool strict) {
+void progress::on_result(const report::case_result& r, std::size_t done, std::size_t total,
+                         bool strict) {
     bool ok = report::passed(r, strict);
     if (!ok) ++failed_;
     if (quiet_ && ok) return;
     if (tty_) {
         fmt::print(out_, "\r\033[K[{:>4}/{}] {} failed  {:<8} {} / {}", done, total, failed_, r.id,
                    r.behavior, r.behavior_close);
-        if (!ok) fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, r.behavior, r.behavior_close, r.reason);
+        if (!ok)
+            fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, r.behavior, r.behavior_close,
+                       r.reason);
     } else {
-        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id, r.behavior, r.behavior_close,
-                   r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
+        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id, r.behavior,
+                   r.behavior_close, r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
     }
     std::fflush(out_);
 }
@@ -40,18 +44,23 @@ void print_summary(std::FILE* out, const report::run_report& r) {
         auto& g = groups[c.group];
         g.title = c.group_title;
         ++g.total;
-        if (c.behavior == report::verdict::error || c.behavior == report::verdict::crashed) ++g.other;
-        else if (report::passed(c, r.strict)) ++g.passed;
-        else ++g.failed;
+        if (c.behavior == report::verdict::error || c.behavior == report::verdict::crashed)
+            ++g.other;
+        else if (report::passed(c, r.strict))
+            ++g.passed;
+        else
+            ++g.failed;
     }
-    fmt::print(out, "\n{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", "group", "", "cases", "pass", "fail", "error");
+    fmt::print(out, "\n{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", "group", "", "cases", "pass",
+               "fail", "error");
     for (const auto& id : order) {
         const auto& g = groups[id];
-        fmt::print(out, "{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", id, g.title.substr(0, 28), g.total,
-                   g.passed, g.failed, g.other);
+        fmt::print(out, "{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", id, g.title.substr(0, 28),
+                   g.total, g.passed, g.failed, g.other);
     }
     auto s = report::summarize(r);
-    fmt::print(out, "\n{} cases, {} passed, {} failed, {} errors, {} crashed in {:.2f} s against {}\n",
+    fmt::print(out,
+               "\n{} cases, {} passed, {} failed, {} errors, {} crashed in {:.2f} s against {}\n",
                s.total, s.passed, s.failed, s.errors, s.crashed, r.duration_ms / 1000.0, r.target);
     if (!r.note.empty()) fmt::print(out, "note: {}\n", r.note);
     if (r.interrupted) fmt::print(out, "interrupted: the report holds the cases that ran\n");

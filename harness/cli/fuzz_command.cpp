@@ -107,9 +107,7 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
     o.shrink = !a.no_shrink;
     o.interrupted = &interrupted;
     o.run.seed = a.seed;
-    o.run.tls.insecure = a.insecure;
-    o.run.tls.cacert = a.cacert;
-    o.run.tls.sni = a.sni;
+    o.run.tls = a.tls;
 
     std::error_code ec;
     fs::path out(a.out_dir), cases = out / "cases";

@@ -18,7 +18,8 @@ int list_command(const list_args& a) {
             return exit_ok;
         }
         for (const auto& q : server::all_quirks())
-            fmt::print("{:<24} §{:<6} {}\n", q.name, q.rfc_section.empty() ? "-" : q.rfc_section, q.breaks);
+            fmt::print("{:<24} §{:<6} {}\n", q.name, q.rfc_section.empty() ? "-" : q.rfc_section,
+                       q.breaks);
         return exit_ok;
     }
     auto all = catalog::builtin_catalog();
@@ -34,16 +35,23 @@ int list_command(const list_args& a) {
         }
         catalog::merge_cases(*all, std::move(*more));
     }
-    auto cases = engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
+    auto cases =
+        engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
     if (a.json) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& c : cases)
-            j.push_back({{"id", c.id}, {"group", c.group}, {"title", c.title}, {"rfc", c.rfc},
-                         {"quote", c.quote}, {"quirks", c.quirks}, {"source", c.source}});
+            j.push_back({{"id", c.id},
+                         {"group", c.group},
+                         {"title", c.title},
+                         {"rfc", c.rfc},
+                         {"quote", c.quote},
+                         {"quirks", c.quirks},
+                         {"source", c.source}});
         fmt::print("{}\n", j.dump(2));
         return exit_ok;
     }
-    for (const auto& c : cases) fmt::print("{:<8} §{:<6} {}\n", c.id, c.rfc, c.title);
+    for (const auto& c : cases)
+        fmt::print("{:<8} §{:<6} {}\n", c.id, c.rfc, c.title);
     fmt::print("{} cases\n", cases.size());
     return exit_ok;
 }

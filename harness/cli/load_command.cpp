@@ -65,11 +65,7 @@ result<load::load_options> make_options(const load_args& a, const std::string& u
     if (!u) return u.error();
     load::load_options o;
     o.target = *u;
-    o.tls.insecure = a.insecure;
-    o.tls.cacert = a.cacert;
-    o.tls.cert = a.cert;
-    o.tls.key = a.key;
-    o.tls.sni = a.sni;
+    o.tls = a.tls;
     o.connections = a.connections;
     o.threads = a.threads;
     o.size = a.size;

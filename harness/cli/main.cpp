@@ -22,7 +22,17 @@ extern "C" void on_signal(int) {
 
 std::string version_text() {
     return fmt::format("wsspec {} (mask: {}, utf8: {})", WSSPEC_VERSION,
-                       wsspec::detail::mask_implementation(), wsspec::detail::utf8_implementation());
+                       wsspec::detail::mask_implementation(),
+                       wsspec::detail::utf8_implementation());
+}
+
+// The client TLS options of every command that connects to a target.
+void add_tls_options(CLI::App* cmd, wsspec::transport::tls_client_options& tls) {
+    cmd->add_flag("-k,--insecure", tls.insecure, "Do not verify the server's TLS certificate");
+    cmd->add_option("--cacert", tls.cacert, "Trust this CA (PEM file)");
+    cmd->add_option("--cert", tls.cert, "Client certificate (PEM)");
+    cmd->add_option("--key", tls.key, "Client key (PEM)");
+    cmd->add_option("--sni", tls.sni, "TLS server name to send");
 }
 
 } // namespace
@@ -34,7 +44,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     run_args ra;
-    auto* run = app.add_subcommand("run", "Run the conformance catalog against URLs (none: the built-in server)");
+    auto* run = app.add_subcommand(
+        "run", "Run the conformance catalog against URLs (none: the built-in server)");
     run->add_option("url", ra.urls, "ws:// or wss:// URLs of the servers under test");
     run->add_option("-c,--cases", ra.cases, "Cases to run, Autobahn globs: \"1.*,2.1,6.4.*\"");
     run->add_option("-x,--exclude", ra.exclude, "Cases to skip, same syntax");
@@ -49,15 +60,12 @@ int main(int argc, char** argv) {
                     "(default: 20 handshake round trips, 100-1000 ms)")
         ->check(CLI::Range(0.0, 60000.0));
     run->add_option("--seed", ra.seed, "Seed for masking keys and handshake nonces");
-    run->add_flag("-k,--insecure", ra.insecure, "Do not verify the server's TLS certificate");
-    run->add_option("--cacert", ra.cacert, "Trust this CA (PEM file)");
-    run->add_option("--cert", ra.cert, "Client certificate (PEM)");
-    run->add_option("--key", ra.key, "Client key (PEM)");
-    run->add_option("--sni", ra.sni, "TLS server name to send");
+    add_tls_options(run, ra.tls);
     run->add_option("-H,--header", ra.headers, "Extra handshake header \"Name: value\"");
     run->add_option("--origin", ra.origin, "Origin header");
     run->add_option("--subprotocol", ra.subprotocols, "Offer this subprotocol");
-    run->add_option("--quirk", ra.quirks, "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
+    run->add_option("--quirk", ra.quirks,
+                    "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
     run->add_flag("-q,--quiet", ra.quiet, "Only the lines of cases that did not pass");
 
     list_args la;
@@ -74,60 +82,72 @@ int main(int argc, char** argv) {
     serve->add_option("-p,--port", sa.port, "Port (default 9001; 0 picks one)");
     serve->add_option("--tls-cert", sa.tls_cert, "Serve wss:// with this certificate (PEM)");
     serve->add_option("--tls-key", sa.tls_key, "... and this key (PEM)");
-    serve->add_option("--quirk", sa.quirks, "Break one RFC rule on purpose (see `wsspec list --quirks`)");
+    serve->add_option("--quirk", sa.quirks,
+                      "Break one RFC rule on purpose (see `wsspec list --quirks`)");
     serve->add_flag("-v,--verbose", sa.verbose, "Log connections");
 
     fuzz_args fa;
-    auto* fuzz = app.add_subcommand("fuzz", "Fuzz a live server; save each finding as a replayable case file");
-    fuzz->add_option("url", fa.url, "ws:// or wss:// URL (none: the built-in server, in a child process)");
+    auto* fuzz = app.add_subcommand(
+        "fuzz", "Fuzz a live server; save each finding as a replayable case file");
+    fuzz->add_option("url", fa.url,
+                     "ws:// or wss:// URL (none: the built-in server, in a child process)");
     fuzz->add_option("--seed", fa.seed, "Seed: the same seed sends the same runs");
-    fuzz->add_option("--runs", fa.runs, "Stop after this many runs")->check(CLI::Range(1ull, 1ull << 40));
-    fuzz->add_option("--duration", fa.duration, "Stop after this many seconds (default 60 without --runs)")
+    fuzz->add_option("--runs", fa.runs, "Stop after this many runs")
+        ->check(CLI::Range(1ull, 1ull << 40));
+    fuzz->add_option("--duration", fa.duration,
+                     "Stop after this many seconds (default 60 without --runs)")
         ->check(CLI::Range(0.0, 7.0 * 24 * 3600));
-    fuzz->add_option("-j,--jobs", fa.jobs, "Connections at once (default 4)")->check(CLI::Range(1u, 256u));
+    fuzz->add_option("-j,--jobs", fa.jobs, "Connections at once (default 4)")
+        ->check(CLI::Range(1u, 256u));
     fuzz->add_option("--hang-timeout", fa.hang_timeout,
                      "Seconds a server may take to answer the probe ping or close (default 2)")
         ->check(CLI::Range(0.05, 600.0));
-    fuzz->add_option("--exec", fa.exec, "Shell command that starts the server at URL; run again after a crash");
-    fuzz->add_option("--quirk", fa.quirks, "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
+    fuzz->add_option("--exec", fa.exec,
+                     "Shell command that starts the server at URL; run again after a crash");
+    fuzz->add_option("--quirk", fa.quirks,
+                     "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
     fuzz->add_option("--max-steps", fa.max_steps, "Steps per run before the probe (default 8)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
     fuzz->add_option("--max-payload", fa.max_payload, "Usual largest payload (default 4096)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
     fuzz->add_flag("--no-shrink", fa.no_shrink, "Save findings as found, without shrinking");
-    fuzz->add_option("-o,--out", fa.out_dir, "Directory for fuzz.json and cases/ (default wsspec-fuzz)");
-    fuzz->add_flag("-k,--insecure", fa.insecure, "Do not verify the server's TLS certificate");
-    fuzz->add_option("--cacert", fa.cacert, "Trust this CA (PEM file)");
-    fuzz->add_option("--sni", fa.sni, "TLS server name to send");
+    fuzz->add_option("-o,--out", fa.out_dir,
+                     "Directory for fuzz.json and cases/ (default wsspec-fuzz)");
+    add_tls_options(fuzz, fa.tls);
     fuzz->add_flag("-q,--quiet", fa.quiet, "No progress line");
 
     load_args lo;
-    auto* load = app.add_subcommand("load", "Echo throughput and latency of a server (none: the built-in one)");
-    load->add_option("url", lo.url, "ws:// or wss:// URL (none: the built-in server, in this process)");
-    load->add_option("-c,--connections", lo.connections, "Connections (default 4)")->check(CLI::Range(1u, 100000u));
-    load->add_option("-t,--threads", lo.threads, "Threads (default: one per core)")->check(CLI::Range(1u, 1024u));
+    auto* load = app.add_subcommand(
+        "load", "Echo throughput and latency of a server (none: the built-in one)");
+    load->add_option("url", lo.url,
+                     "ws:// or wss:// URL (none: the built-in server, in this process)");
+    load->add_option("-c,--connections", lo.connections, "Connections (default 4)")
+        ->check(CLI::Range(1u, 100000u));
+    load->add_option("-t,--threads", lo.threads, "Threads (default: one per core)")
+        ->check(CLI::Range(1u, 1024u));
     load->add_option("--size", lo.size, "Payload bytes per message (default 16)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{64} << 20));
-    load->add_option("--type", lo.type, "text or binary (default binary)")->check(CLI::IsMember({"text", "binary"}));
-    auto* load_duration = load->add_option("--duration", lo.duration, "Seconds to send for (default 10)")
-                              ->check(CLI::Range(0.001, 1e6));
+    load->add_option("--type", lo.type, "text or binary (default binary)")
+        ->check(CLI::IsMember({"text", "binary"}));
+    auto* load_duration =
+        load->add_option("--duration", lo.duration, "Seconds to send for (default 10)")
+            ->check(CLI::Range(0.001, 1e6));
     load->add_option("--messages", lo.messages, "Echoes in all, then stop")
         ->check(CLI::Range(1ull, 1ull << 50))
         ->excludes(load_duration);
-    load->add_option("--rate", lo.rate, "Target messages/s over all connections (default: no limit)")
+    load->add_option("--rate", lo.rate,
+                     "Target messages/s over all connections (default: no limit)")
         ->check(CLI::Range(0.001, 1e9));
     load->add_option("--pipeline", lo.pipeline, "Messages in flight per connection (default 1)")
         ->check(CLI::Range(1u, 65536u));
-    load->add_option("--timeout", lo.timeout, "Seconds for the opening handshake, each echo, the close (default 10)")
+    load->add_option("--timeout", lo.timeout,
+                     "Seconds for the opening handshake, each echo, the close (default 10)")
         ->check(CLI::Range(0.01, 3600.0));
     load->add_option("--seed", lo.seed, "Seed for masking keys and handshake nonces");
-    load->add_flag("-k,--insecure", lo.insecure, "Do not verify the server's TLS certificate");
-    load->add_option("--cacert", lo.cacert, "Trust this CA (PEM file)");
-    load->add_option("--cert", lo.cert, "Client certificate (PEM)");
-    load->add_option("--key", lo.key, "Client key (PEM)");
-    load->add_option("--sni", lo.sni, "TLS server name to send");
+    add_tls_options(load, lo.tls);
     load->add_option("-o,--out", lo.out_dir, "Write load.json into this directory");
-    load->add_flag("--json", lo.json, "Print the JSON report on stdout instead of the text summary");
+    load->add_flag("--json", lo.json,
+                   "Print the JSON report on stdout instead of the text summary");
     load->add_flag("-q,--quiet", lo.quiet, "No progress lines");
 
     try {

@@ -38,8 +38,10 @@ result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
         if (!more) return more.error();
         catalog::merge_cases(*all, std::move(*more));
     }
-    auto cases = engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
-    if (cases.empty()) return make_error("no case matches -c '" + a.cases + "' -x '" + a.exclude + "'");
+    auto cases =
+        engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
+    if (cases.empty())
+        return make_error("no case matches -c '" + a.cases + "' -x '" + a.exclude + "'");
     return cases;
 }
 
@@ -48,17 +50,14 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
     if (!u) return u.error();
     engine::run_options o;
     o.target = *u;
-    o.tls.insecure = a.insecure;
-    o.tls.cacert = a.cacert;
-    o.tls.cert = a.cert;
-    o.tls.key = a.key;
-    o.tls.sni = a.sni;
+    o.tls = a.tls;
     for (const auto& h : a.headers) {
         auto colon = h.find(':');
         if (colon == std::string::npos || colon == 0)
             return make_error("bad -H '" + h + "': expected 'Name: value'");
         std::string value = h.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+        while (!value.empty() && value.front() == ' ')
+            value.erase(value.begin());
         o.headers.push_back({h.substr(0, colon), value});
     }
     if (!a.origin.empty()) o.origin = a.origin;
@@ -70,16 +69,17 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
 }
 
 // Runs the selection against one target; returns the exit code for it.
-int run_target(const run_args& a, const std::vector<catalog::case_def>& cases, const std::string& url,
-               const std::string& agent, const std::atomic<bool>& interrupted) {
+int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
+               const std::string& url, const std::string& agent,
+               const std::atomic<bool>& interrupted) {
     auto o = make_options(a, url);
     if (!o) {
         fmt::print(stderr, "wsspec: {}\n", o.error().message);
         return exit_usage;
     }
     if (!engine::target_accepts(*o, std::chrono::milliseconds(3000))) {
-        fmt::print(stderr, "wsspec: cannot connect to {} ({}:{}): target unreachable\n", url, o->target.host,
-                   o->target.port);
+        fmt::print(stderr, "wsspec: cannot connect to {} ({}:{}): target unreachable\n", url,
+                   o->target.host, o->target.port);
         return exit_unreachable;
     }
     report::run_report rep;
@@ -100,7 +100,8 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases, c
     };
     auto t0 = std::chrono::steady_clock::now();
     engine::run_cases(cases, *o, so, rep);
-    rep.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    rep.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     prog.finish();
 
     if (!a.out_dir.empty()) {
@@ -138,7 +139,8 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
     }
     if (!a.urls.empty()) {
         if (!a.quirks.empty()) {
-            fmt::print(stderr, "wsspec: --quirk applies to the built-in server only (run without a URL)\n");
+            fmt::print(stderr,
+                       "wsspec: --quirk applies to the built-in server only (run without a URL)\n");
             return exit_usage;
         }
         int worst = exit_ok;
@@ -159,8 +161,9 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
         }
         for (auto x : *parsed) {
             if (server::info(x).needs_own_process) {
-                fmt::print(stderr, "wsspec: quirk '{}' would abort this process: start it with "
-                                   "`wsspec serve --quirk {}` and run against its URL\n",
+                fmt::print(stderr,
+                           "wsspec: quirk '{}' would abort this process: start it with "
+                           "`wsspec serve --quirk {}` and run against its URL\n",
                            server::info(x).name, server::info(x).name);
                 return exit_usage;
             }
@@ -173,7 +176,8 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
         return exit_unreachable;
     }
     std::string url = fmt::format("ws://127.0.0.1:{}/", (*srv)->port());
-    fmt::print(stderr, "built-in reference server on {}{}\n", url, a.quirks.empty() ? "" : " with quirks");
+    fmt::print(stderr, "built-in reference server on {}{}\n", url,
+               a.quirks.empty() ? "" : " with quirks");
     return run_target(a, *cases, url, "wsspec-reference", interrupted);
 }
 
