@@ -23,19 +23,19 @@ enum class close_code : std::uint16_t {
     message_too_big = 1009,
     mandatory_extension = 1010,
     internal_error = 1011,
-    service_restart = 1012,   // IANA
-    try_again_later = 1013,   // IANA
-    bad_gateway = 1014,       // IANA
-    tls_handshake = 1015,     // MUST NOT be set as a status code in a Close control frame
+    service_restart = 1012, // IANA
+    try_again_later = 1013, // IANA
+    bad_gateway = 1014,     // IANA
+    tls_handshake = 1015,   // MUST NOT be set as a status code in a Close control frame
 };
 
 enum class close_code_class : std::uint8_t {
-    out_of_range,  // 0-999 ("not used") and 5000-65535: never valid on the wire
-    defined,       // 1000-1003, 1007-1011: RFC 6455 §7.4.1
-    registered,    // 1012-1014 (IANA registry) and 3000-3999 (registered by libraries, apps)
-    private_use,   // 4000-4999 (§7.4.2)
-    reserved,      // 1004 and 1016-2999: reserved for future RFCs, not valid today
-    not_on_wire,   // 1005, 1006, 1015: designated for use in applications, never sent
+    out_of_range, // 0-999 ("not used") and 5000-65535: never valid on the wire
+    defined,      // 1000-1003, 1007-1011: RFC 6455 §7.4.1
+    registered,   // 1012-1014 (IANA registry) and 3000-3999 (registered by libraries, apps)
+    private_use,  // 4000-4999 (§7.4.2)
+    reserved,     // 1004 and 1016-2999: reserved for future RFCs, not valid today
+    not_on_wire,  // 1005, 1006, 1015: designated for use in applications, never sent
 };
 
 close_code_class classify_close_code(std::uint16_t code) noexcept;

@@ -16,7 +16,8 @@ constexpr error_row rows[] = {
      error_condition::protocol_violation},
     {"reserved_opcode", "5.2", "reserved opcode (0x3-0x7 or 0xB-0xF)",
      error_condition::protocol_violation},
-    {"control_frame_fragmented", "5.5", "control frame with FIN=0 (control frames MUST NOT be fragmented)",
+    {"control_frame_fragmented", "5.5",
+     "control frame with FIN=0 (control frames MUST NOT be fragmented)",
      error_condition::protocol_violation},
     {"control_payload_too_long", "5.5", "control frame payload longer than 125 bytes",
      error_condition::protocol_violation},
@@ -54,10 +55,18 @@ const error_row& row(codec_error e) noexcept {
 
 } // namespace
 
-std::string_view name(codec_error e) noexcept { return row(e).name; }
-std::string_view rfc_section(codec_error e) noexcept { return row(e).section; }
-std::string_view describe(codec_error e) noexcept { return row(e).text; }
-error_condition condition(codec_error e) noexcept { return row(e).cond; }
+std::string_view name(codec_error e) noexcept {
+    return row(e).name;
+}
+std::string_view rfc_section(codec_error e) noexcept {
+    return row(e).section;
+}
+std::string_view describe(codec_error e) noexcept {
+    return row(e).text;
+}
+error_condition condition(codec_error e) noexcept {
+    return row(e).cond;
+}
 
 std::uint16_t close_code_for(codec_error e) noexcept {
     switch (condition(e)) {

@@ -10,7 +10,7 @@ namespace {
 std::size_t put_length(std::uint8_t* p, std::uint8_t b1_mask_bit, std::uint64_t len,
                        length_encoding enc) noexcept {
     if (enc == length_encoding::minimal)
-        enc = len < 126 ? length_encoding::force_7
+        enc = len < 126       ? length_encoding::force_7
               : len <= 0xFFFF ? length_encoding::force_16
                               : length_encoding::force_64;
     switch (enc) {
@@ -25,7 +25,8 @@ std::size_t put_length(std::uint8_t* p, std::uint8_t b1_mask_bit, std::uint64_t 
         return 4;
     case length_encoding::force_64:
         p[1] = static_cast<std::uint8_t>(b1_mask_bit | 127);
-        for (int i = 0; i < 8; ++i) p[2 + i] = static_cast<std::uint8_t>(len >> (56 - 8 * i));
+        for (int i = 0; i < 8; ++i)
+            p[2 + i] = static_cast<std::uint8_t>(len >> (56 - 8 * i));
         return 10;
     }
     return 2;
@@ -78,7 +79,8 @@ std::size_t write_frame(std::vector<std::uint8_t>& out, const frame_spec& spec,
     std::size_t start = out.size();
     out.insert(out.end(), header, header + h);
     out.insert(out.end(), payload.begin(), payload.end());
-    if (spec.mask) apply_mask(std::span<std::uint8_t>(out.data() + start + h, payload.size()), *spec.mask, 0);
+    if (spec.mask)
+        apply_mask(std::span<std::uint8_t>(out.data() + start + h, payload.size()), *spec.mask, 0);
     return out.size() - start;
 }
 

@@ -18,7 +18,7 @@ namespace wsspec {
 struct frame_options {
     opcode op = opcode::text;
     bool fin = true;
-    std::uint8_t rsv = 0; // RSV1 = 4, RSV2 = 2, RSV3 = 1
+    std::uint8_t rsv = 0;         // RSV1 = 4, RSV2 = 2, RSV3 = 1
     std::optional<mask_key> mask; // set for client-to-server frames (§5.3)
 };
 
@@ -53,8 +53,8 @@ enum class length_encoding : std::uint8_t {
 struct frame_spec {
     std::uint8_t opcode_nibble = 0x1; // any of 0x0-0xF
     bool fin = true;
-    std::uint8_t rsv = 0;             // 3 bits: RSV1 = 4, RSV2 = 2, RSV3 = 1
-    std::optional<mask_key> mask;     // mask bit + key, payload masked with it
+    std::uint8_t rsv = 0;         // 3 bits: RSV1 = 4, RSV2 = 2, RSV3 = 1
+    std::optional<mask_key> mask; // mask bit + key, payload masked with it
     length_encoding encoding = length_encoding::minimal;
     std::optional<std::uint64_t> declared_length; // defaults to the payload size
 };

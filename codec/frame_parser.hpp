@@ -25,15 +25,20 @@ namespace wsspec {
 // A bit per codec_error: checks named here are skipped. Off by default; the reference server
 // uses them to break one rule on purpose (quirks), as llhttp names its lenient flags.
 using leniency = std::uint32_t;
-constexpr leniency lenient(codec_error e) noexcept { return leniency{1} << static_cast<unsigned>(e); }
+constexpr leniency lenient(codec_error e) noexcept {
+    return leniency{1} << static_cast<unsigned>(e);
+}
 
 struct parser_options {
     role local_role = role::server; // a server parses client frames: they must be masked (§5.1)
-    std::uint8_t allowed_rsv = 0;   // RSV bits an extension negotiated (RSV1 = 4, as frame_header::rsv)
+    std::uint8_t allowed_rsv =
+        0; // RSV bits an extension negotiated (RSV1 = 4, as frame_header::rsv)
     std::uint64_t max_frame_payload = std::uint64_t{1} << 62;
     leniency lenient = 0;
 
-    constexpr bool enforces(codec_error e) const noexcept { return (lenient & wsspec::lenient(e)) == 0; }
+    constexpr bool enforces(codec_error e) const noexcept {
+        return (lenient & wsspec::lenient(e)) == 0;
+    }
 };
 
 enum class parse_status : std::uint8_t { need_more, header, payload, error };
@@ -72,7 +77,8 @@ private:
     enum class state : std::uint8_t { header, payload, failed };
 
     parse_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
-    codec_error check_fixed_bytes(std::uint8_t b0, std::uint8_t b1, std::uint64_t& at) const noexcept;
+    codec_error check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
+                                  std::uint64_t& at) const noexcept;
     parse_result parse_header(const std::uint8_t* p, std::size_t consumed) noexcept;
     parse_result feed_header(std::span<std::uint8_t> in) noexcept;
     parse_result feed_payload(std::span<std::uint8_t> in) noexcept;
@@ -88,8 +94,8 @@ private:
     std::uint8_t mask_phase_ = 0;
     std::uint8_t spill_len_ = 0;
     std::uint8_t control_len_ = 0;
-    std::uint8_t spill_[max_header_size]{};          // a header split across reads
-    std::uint8_t control_[max_control_payload]{};    // a control payload split across reads
+    std::uint8_t spill_[max_header_size]{};       // a header split across reads
+    std::uint8_t control_[max_control_payload]{}; // a control payload split across reads
 };
 
 } // namespace wsspec

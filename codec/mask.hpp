@@ -21,8 +21,10 @@ std::size_t copy_masked(std::span<const std::uint8_t> src, std::uint8_t* dst, ma
 
 namespace detail {
 using mask_fn = std::size_t (*)(std::uint8_t* data, std::size_t n, mask_key key, std::size_t phase);
-std::size_t mask_bytewise(std::uint8_t* data, std::size_t n, mask_key key, std::size_t phase) noexcept;
-std::size_t mask_scalar(std::uint8_t* data, std::size_t n, mask_key key, std::size_t phase) noexcept;
+std::size_t mask_bytewise(std::uint8_t* data, std::size_t n, mask_key key,
+                          std::size_t phase) noexcept;
+std::size_t mask_scalar(std::uint8_t* data, std::size_t n, mask_key key,
+                        std::size_t phase) noexcept;
 // nullptr where the CPU or the build cannot run it.
 mask_fn mask_sse2() noexcept;
 mask_fn mask_avx2() noexcept;

@@ -58,7 +58,8 @@ public:
 private:
     message_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
     codec_error check_sequence(const frame_header& h) noexcept;
-    message_result deliver(std::span<std::uint8_t> chunk, bool frame_end, std::size_t consumed) noexcept;
+    message_result deliver(std::span<std::uint8_t> chunk, bool frame_end,
+                           std::size_t consumed) noexcept;
     std::size_t whole_small_frame(std::span<std::uint8_t> in) noexcept;
     message_result deliver_control(std::span<std::uint8_t> payload, std::size_t consumed) noexcept;
 

@@ -27,8 +27,12 @@ enum class opcode : std::uint8_t {
 
 // §5.5: "Control frames are identified by opcodes where the most significant bit of the
 // opcode is 1."
-constexpr bool is_control(opcode op) noexcept { return (static_cast<std::uint8_t>(op) & 0x8) != 0; }
-constexpr bool is_data(opcode op) noexcept { return !is_control(op); }
+constexpr bool is_control(opcode op) noexcept {
+    return (static_cast<std::uint8_t>(op) & 0x8) != 0;
+}
+constexpr bool is_data(opcode op) noexcept {
+    return !is_control(op);
+}
 constexpr bool is_reserved(opcode op) noexcept {
     auto v = static_cast<std::uint8_t>(op);
     return (v >= 0x3 && v <= 0x7) || v >= 0xB;

@@ -22,16 +22,31 @@ public:
     explicit operator bool() const noexcept { return v_.index() == 0; }
     bool has_value() const noexcept { return v_.index() == 0; }
 
-    T& value() & { assert(has_value()); return std::get<0>(v_); }
-    const T& value() const& { assert(has_value()); return std::get<0>(v_); }
-    T&& value() && { assert(has_value()); return std::get<0>(std::move(v_)); }
+    T& value() & {
+        assert(has_value());
+        return std::get<0>(v_);
+    }
+    const T& value() const& {
+        assert(has_value());
+        return std::get<0>(v_);
+    }
+    T&& value() && {
+        assert(has_value());
+        return std::get<0>(std::move(v_));
+    }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-    const E& error() const& { assert(!has_value()); return std::get<1>(v_); }
-    E&& error() && { assert(!has_value()); return std::get<1>(std::move(v_)); }
+    const E& error() const& {
+        assert(!has_value());
+        return std::get<1>(v_);
+    }
+    E&& error() && {
+        assert(!has_value());
+        return std::get<1>(std::move(v_));
+    }
 
 private:
     std::variant<T, E> v_;
@@ -45,13 +60,18 @@ public:
     result(E error) : err_(std::move(error)), ok_(false) {}
     explicit operator bool() const noexcept { return ok_; }
     bool has_value() const noexcept { return ok_; }
-    const E& error() const& { assert(!ok_); return err_; }
+    const E& error() const& {
+        assert(!ok_);
+        return err_;
+    }
 
 private:
     E err_{};
     bool ok_ = true;
 };
 
-inline error_info make_error(std::string message) { return error_info{std::move(message)}; }
+inline error_info make_error(std::string message) {
+    return error_info{std::move(message)};
+}
 
 } // namespace wsspec

@@ -17,10 +17,14 @@ summary summarize(const run_report& r) {
         ++s.total;
         ++s.behavior[c.behavior];
         ++s.behavior_close[c.behavior_close];
-        if (c.behavior == verdict::error) ++s.errors;
-        else if (c.behavior == verdict::crashed) ++s.crashed;
-        else if (passed(c, r.strict)) ++s.passed;
-        else ++s.failed;
+        if (c.behavior == verdict::error)
+            ++s.errors;
+        else if (c.behavior == verdict::crashed)
+            ++s.crashed;
+        else if (passed(c, r.strict))
+            ++s.passed;
+        else
+            ++s.failed;
     }
     return s;
 }
@@ -38,41 +42,49 @@ nlohmann::json to_json(const run_report& r, bool with_wirelog) {
     j["options"] = {{"jobs", r.jobs}, {"strict", r.strict}, {"settle_ms", r.settle_ms}};
     j["interrupted"] = r.interrupted;
     if (!r.note.empty()) j["note"] = r.note;
-    j["summary"] = {{"total", s.total}, {"passed", s.passed}, {"failed", s.failed},
-                    {"errors", s.errors}, {"crashed", s.crashed},
-                    {"behavior", s.behavior}, {"behaviorClose", s.behavior_close}};
+    j["summary"] = {{"total", s.total},
+                    {"passed", s.passed},
+                    {"failed", s.failed},
+                    {"errors", s.errors},
+                    {"crashed", s.crashed},
+                    {"behavior", s.behavior},
+                    {"behaviorClose", s.behavior_close}};
     json cases = json::array();
     for (const auto& c : r.cases) {
-        json cj = {{"id", c.id},
-                   {"group", c.group},
-                   {"group_title", c.group_title},
-                   {"title", c.title},
-                   {"description", c.description},
-                   {"rfc", c.rfc},
-                   {"quote", c.quote},
-                   {"behavior", c.behavior},
-                   {"behaviorClose", c.behavior_close},
-                   {"passed", passed(c, r.strict)},
-                   {"duration_ms", c.duration_ms},
-                   {"remoteCloseCode", c.remote_close_code ? json(*c.remote_close_code) : json(nullptr)},
-                   {"remoteCloseReason", c.remote_close_reason},
-                   {"localCloseCode", c.local_close_code ? json(*c.local_close_code) : json(nullptr)},
-                   {"closedByMe", c.closed_by_me},
-                   {"failedByMe", c.failed_by_me},
-                   {"droppedByMe", c.dropped_by_me},
-                   {"wasClean", c.was_clean},
-                   {"expected", c.expected},
-                   {"received", c.received}};
+        json cj = {
+            {"id", c.id},
+            {"group", c.group},
+            {"group_title", c.group_title},
+            {"title", c.title},
+            {"description", c.description},
+            {"rfc", c.rfc},
+            {"quote", c.quote},
+            {"behavior", c.behavior},
+            {"behaviorClose", c.behavior_close},
+            {"passed", passed(c, r.strict)},
+            {"duration_ms", c.duration_ms},
+            {"remoteCloseCode", c.remote_close_code ? json(*c.remote_close_code) : json(nullptr)},
+            {"remoteCloseReason", c.remote_close_reason},
+            {"localCloseCode", c.local_close_code ? json(*c.local_close_code) : json(nullptr)},
+            {"closedByMe", c.closed_by_me},
+            {"failedByMe", c.failed_by_me},
+            {"droppedByMe", c.dropped_by_me},
+            {"wasClean", c.was_clean},
+            {"expected", c.expected},
+            {"received", c.received}};
         if (!c.reason.empty()) cj["reason"] = c.reason;
         if (!c.was_not_clean_reason.empty()) cj["wasNotCleanReason"] = c.was_not_clean_reason;
         if (c.server_violation)
-            cj["violation"] = {{"rule", c.server_violation->rule}, {"rfc", c.server_violation->section},
-                               {"text", c.server_violation->text}, {"offset", c.server_violation->offset}};
+            cj["violation"] = {{"rule", c.server_violation->rule},
+                               {"rfc", c.server_violation->section},
+                               {"text", c.server_violation->text},
+                               {"offset", c.server_violation->offset}};
         if (with_wirelog) {
             cj["httpRequest"] = c.http_request;
             cj["httpResponse"] = c.http_response;
             json wl = json::array();
-            for (const auto& w : c.wirelog) wl.push_back({w.t_ms, w.what, w.text});
+            for (const auto& w : c.wirelog)
+                wl.push_back({w.t_ms, w.what, w.text});
             cj["wirelog"] = wl;
         }
         cases.push_back(std::move(cj));

@@ -26,8 +26,8 @@ inline constexpr const char* crashed = "CRASHED";
 } // namespace verdict
 
 struct wire_entry {
-    double t_ms = 0;   // since the connection was opened
-    std::string what;  // "TX", "RX", "TF" (frame sent), "RF" (frame received), "EV", "TIMER"
+    double t_ms = 0;  // since the connection was opened
+    std::string what; // "TX", "RX", "TF" (frame sent), "RF" (frame received), "EV", "TIMER"
     std::string text;
 };
 
@@ -60,7 +60,7 @@ struct run_report {
     std::string tool = "wsspec";
     std::string version;
     std::string target;
-    std::string agent; // the server's Server header, else the target
+    std::string agent;   // the server's Server header, else the target
     std::string started; // ISO 8601 UTC
     double duration_ms = 0;
     unsigned long long seed = 0;

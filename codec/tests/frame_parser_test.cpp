@@ -226,7 +226,8 @@ TEST(FrameParser, LenientLongControlFrameStreamsSafely) {
     opt.local_role = role::client;
     opt.lenient = lenient(codec_error::control_payload_too_long);
     std::vector<std::uint8_t> in{0x89, 126, 0x01, 0x2c}; // ping, 300 bytes
-    for (int i = 0; i < 300; ++i) in.push_back(static_cast<std::uint8_t>(i));
+    for (int i = 0; i < 300; ++i)
+        in.push_back(static_cast<std::uint8_t>(i));
     std::string expected = "F ping fin=1 rsv=0 mask=0 len=300 " + hex(in.data() + 4, 300) + ";";
     EXPECT_EQ(run_frames(opt, in, {in.size()}), expected);
     EXPECT_EQ(run_frames(opt, in, std::vector<std::size_t>(in.size(), 1)), expected);

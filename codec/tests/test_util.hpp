@@ -51,13 +51,15 @@ inline std::vector<std::vector<std::size_t>> chunkings(std::size_t n, unsigned r
     out.push_back({n});
     if (n == 0) return out;
     out.push_back(std::vector<std::size_t>(n, 1));
-    for (std::size_t k = 1; k < n; ++k) out.push_back({k, n - k});
+    for (std::size_t k = 1; k < n; ++k)
+        out.push_back({k, n - k});
     std::mt19937 rng(12345u + static_cast<unsigned>(n));
     for (unsigned r = 0; r < random_runs; ++r) {
         std::vector<std::size_t> c;
         std::size_t left = n;
         while (left) {
-            std::size_t k = std::uniform_int_distribution<std::size_t>(1, std::min<std::size_t>(left, 7))(rng);
+            std::size_t k =
+                std::uniform_int_distribution<std::size_t>(1, std::min<std::size_t>(left, 7))(rng);
             c.push_back(k);
             left -= k;
         }
@@ -68,7 +70,8 @@ inline std::vector<std::vector<std::size_t>> chunkings(std::size_t n, unsigned r
 
 inline std::string describe_chunking(const std::vector<std::size_t>& c) {
     std::string s;
-    for (auto k : c) s += std::to_string(k) + ",";
+    for (auto k : c)
+        s += std::to_string(k) + ",";
     return s;
 }
 

@@ -1,6 +1,6 @@
 #include "harness/catalog/case_loader.hpp"
-#include <algorithm>
 #include "harness/catalog/embedded_cases.hpp"
+#include <algorithm>
 
 namespace wsspec::catalog {
 
@@ -12,11 +12,14 @@ result<std::vector<case_def>> builtin_catalog() {
         if (!r) return r.error();
         for (auto& c : *r) {
             for (const auto& e : all)
-                if (e.id == c.id) return make_error(std::string(f.name) + ": case " + c.id + " is also in " + e.source);
+                if (e.id == c.id)
+                    return make_error(std::string(f.name) + ": case " + c.id + " is also in " +
+                                      e.source);
             all.push_back(std::move(c));
         }
     }
-    std::sort(all.begin(), all.end(), [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
+    std::sort(all.begin(), all.end(),
+              [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
     return all;
 }
 

@@ -25,7 +25,9 @@ struct where {
     where at(std::string_view field) const {
         return {file, case_id, path.empty() ? std::string(field) : path + "." + std::string(field)};
     }
-    where at(std::size_t index) const { return {file, case_id, path + "[" + std::to_string(index) + "]"}; }
+    where at(std::size_t index) const {
+        return {file, case_id, path + "[" + std::to_string(index) + "]"};
+    }
     error_info error(std::string_view what) const {
         std::string s = file + ": ";
         if (!case_id.empty()) s += "case " + case_id + ": ";
@@ -56,11 +58,25 @@ result<bool> get_bool(const json& j, const where& w) {
 }
 
 // Fields a case object may have; anything else is a typo worth reporting.
-const std::set<std::string> case_fields = {
-    "id", "title", "description", "rfc", "quote", "steps", "timer", "expect", "close",
-    "close_failure_fatal", "wrong_endpoint_fatal", "suppress_close", "informational", "quirks",
-    "pongs_apart",
-    "params", "requirement", "note", "headers"};
+const std::set<std::string> case_fields = {"id",
+                                           "title",
+                                           "description",
+                                           "rfc",
+                                           "quote",
+                                           "steps",
+                                           "timer",
+                                           "expect",
+                                           "close",
+                                           "close_failure_fatal",
+                                           "wrong_endpoint_fatal",
+                                           "suppress_close",
+                                           "informational",
+                                           "quirks",
+                                           "pongs_apart",
+                                           "params",
+                                           "requirement",
+                                           "note",
+                                           "headers"};
 
 result<void> check_fields(const json& obj, const std::set<std::string>& allowed, const where& w) {
     for (const auto& [k, v] : obj.items())
@@ -91,7 +107,9 @@ result<wait_def> parse_wait(const json& j, const where& w) {
 
 result<frame_def> parse_frame(const json& j, const where& w) {
     if (!j.is_object()) return w.error("expected a frame object");
-    if (auto r = check_fields(j, {"opcode", "fin", "rsv", "payload", "mask", "length", "declared_length"}, w); !r)
+    if (auto r = check_fields(
+            j, {"opcode", "fin", "rsv", "payload", "mask", "length", "declared_length"}, w);
+        !r)
         return r.error();
     frame_def f;
     if (!j.contains("opcode")) return w.error("missing field 'opcode'");
@@ -131,7 +149,8 @@ result<frame_def> parse_frame(const json& j, const where& w) {
         } else {
             auto k = parse_hex(*m);
             if (!k || k->size() != 4)
-                return w.at("mask").error("expected \"auto\", \"none\" or 8 hex digits, got '" + *m + "'");
+                return w.at("mask").error("expected \"auto\", \"none\" or 8 hex digits, got '" +
+                                          *m + "'");
             f.mask = frame_def::mask_mode::fixed;
             std::copy(k->begin(), k->end(), f.key.begin());
         }
@@ -139,11 +158,17 @@ result<frame_def> parse_frame(const json& j, const where& w) {
     if (j.contains("length")) {
         auto l = get_string(j["length"], w.at("length"));
         if (!l) return l.error();
-        if (*l == "minimal") f.encoding = length_encoding::minimal;
-        else if (*l == "7") f.encoding = length_encoding::force_7;
-        else if (*l == "16") f.encoding = length_encoding::force_16;
-        else if (*l == "64") f.encoding = length_encoding::force_64;
-        else return w.at("length").error("expected \"minimal\", \"7\", \"16\" or \"64\", got '" + *l + "'");
+        if (*l == "minimal")
+            f.encoding = length_encoding::minimal;
+        else if (*l == "7")
+            f.encoding = length_encoding::force_7;
+        else if (*l == "16")
+            f.encoding = length_encoding::force_16;
+        else if (*l == "64")
+            f.encoding = length_encoding::force_64;
+        else
+            return w.at("length").error("expected \"minimal\", \"7\", \"16\" or \"64\", got '" +
+                                        *l + "'");
     }
     if (j.contains("declared_length")) {
         auto n = get_unsigned(j["declared_length"], w.at("declared_length"), UINT64_MAX);
@@ -323,7 +348,9 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
     c.id = *id;
     where w{file_w.file, c.id, ""};
     if (auto r = check_fields(j, case_fields, w); !r) return r.error();
-    for (auto [field, dest] : {std::pair{"title", &c.title}, {"rfc", &c.rfc}, {"quote", &c.quote},
+    for (auto [field, dest] : {std::pair{"title", &c.title},
+                               {"rfc", &c.rfc},
+                               {"quote", &c.quote},
                                {"description", &c.description}}) {
         if (!j.contains(field)) {
             if (std::string_view(field) == "description") continue;
@@ -334,7 +361,8 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
         *dest = *s;
     }
     if (j.contains("headers")) {
-        if (!j["headers"].is_array()) return w.at("headers").error("expected a list of \"Name: value\" strings");
+        if (!j["headers"].is_array())
+            return w.at("headers").error("expected a list of \"Name: value\" strings");
         for (std::size_t i = 0; i < j["headers"].size(); ++i) {
             auto h = get_string(j["headers"][i], w.at("headers").at(i));
             if (!h) return h.error();
@@ -346,7 +374,8 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
             c.headers.push_back({h->substr(0, colon), value});
         }
     }
-    if (!j.contains("steps") || !j["steps"].is_array()) return w.at("steps").error("expected a list of steps");
+    if (!j.contains("steps") || !j["steps"].is_array())
+        return w.at("steps").error("expected a list of steps");
     for (std::size_t i = 0; i < j["steps"].size(); ++i) {
         auto s = parse_step(j["steps"][i], w.at("steps").at(i));
         if (!s) return s.error();
@@ -363,7 +392,8 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
         c.timer = kill ? case_def::timer_kind::kill : case_def::timer_kind::close;
         c.timer_seconds = *s;
     }
-    if (!j.contains("expect") || !j["expect"].is_object()) return w.at("expect").error("expected an object of verdict levels");
+    if (!j.contains("expect") || !j["expect"].is_object())
+        return w.at("expect").error("expected an object of verdict levels");
     for (const auto& [level, lists] : j["expect"].items()) {
         auto lw = w.at("expect").at(level);
         if (level != "OK" && level != "NON-STRICT" && level != "INFORMATIONAL")
@@ -384,7 +414,9 @@ result<case_def> parse_case(const json& j, const where& file_w, const std::strin
     }
     // "OK" is judged before "NON-STRICT" whatever the order in the file.
     std::stable_sort(c.expect.begin(), c.expect.end(),
-                     [](const expectation& a, const expectation& b) { return a.level == "OK" && b.level != "OK"; });
+                     [](const expectation& a, const expectation& b) {
+                         return a.level == "OK" && b.level != "OK";
+                     });
     if (!j.contains("close")) return w.error("missing field 'close'");
     auto ce = parse_close_expectation(j["close"], w.at("close"));
     if (!ce) return ce.error();
@@ -418,18 +450,21 @@ json substitute(const json& j, const json& params) {
             std::string key = "{" + k + "}";
             if (s == key) return v;
             std::string text = v.is_string() ? v.get<std::string>() : v.dump();
-            for (std::size_t pos; (pos = s.find(key)) != std::string::npos;) s.replace(pos, key.size(), text);
+            for (std::size_t pos; (pos = s.find(key)) != std::string::npos;)
+                s.replace(pos, key.size(), text);
         }
         return s;
     }
     if (j.is_array()) {
         json out = json::array();
-        for (const auto& e : j) out.push_back(substitute(e, params));
+        for (const auto& e : j)
+            out.push_back(substitute(e, params));
         return out;
     }
     if (j.is_object()) {
         json out = json::object();
-        for (const auto& [k, v] : j.items()) out[k] = substitute(v, params);
+        for (const auto& [k, v] : j.items())
+            out[k] = substitute(v, params);
         return out;
     }
     return j;
@@ -442,7 +477,8 @@ bool id_less(const std::string& a, const std::string& b) {
         std::vector<long> v;
         std::istringstream in(s);
         std::string p;
-        while (std::getline(in, p, '.')) v.push_back(std::strtol(p.c_str(), nullptr, 10));
+        while (std::getline(in, p, '.'))
+            v.push_back(std::strtol(p.c_str(), nullptr, 10));
         return v;
     };
     auto pa = parts(a), pb = parts(b);
@@ -450,7 +486,8 @@ bool id_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
-result<std::vector<case_def>> load_case_file(std::string_view json_text, const std::string& file_name) {
+result<std::vector<case_def>> load_case_file(std::string_view json_text,
+                                             const std::string& file_name) {
     json doc;
     try {
         doc = json::parse(json_text);
@@ -463,7 +500,8 @@ result<std::vector<case_def>> load_case_file(std::string_view json_text, const s
     auto group = get_string(doc.value("group", json()), w.at("group"));
     if (!group) return group.error();
     std::string title = doc.value("title", "");
-    if (!doc.contains("cases") || !doc["cases"].is_array()) return w.at("cases").error("expected a list of cases");
+    if (!doc.contains("cases") || !doc["cases"].is_array())
+        return w.at("cases").error("expected a list of cases");
     std::vector<case_def> out;
     for (std::size_t i = 0; i < doc["cases"].size(); ++i) {
         const json& c = doc["cases"][i];
@@ -493,11 +531,13 @@ result<std::vector<case_def>> load_case_file(std::string_view json_text, const s
 result<std::vector<case_def>> load_case_dir(const std::string& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return make_error("case directory '" + dir + "' does not exist");
+    if (!fs::is_directory(dir, ec))
+        return make_error("case directory '" + dir + "' does not exist");
     std::vector<std::string> files;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path().string());
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".json")
+            files.push_back(it->path().string());
     if (ec) return make_error("cannot read case directory '" + dir + "': " + ec.message());
     std::sort(files.begin(), files.end());
     std::vector<case_def> all;
@@ -511,21 +551,27 @@ result<std::vector<case_def>> load_case_dir(const std::string& dir) {
         for (auto& c : *r) {
             for (const auto& existing : all)
                 if (existing.id == c.id)
-                    return make_error(f + ": case " + c.id + " is also defined in " + existing.source);
+                    return make_error(f + ": case " + c.id + " is also defined in " +
+                                      existing.source);
             all.push_back(std::move(c));
         }
     }
-    std::sort(all.begin(), all.end(), [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
+    std::sort(all.begin(), all.end(),
+              [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
     return all;
 }
 
 void merge_cases(std::vector<case_def>& base, std::vector<case_def> more) {
     for (auto& c : more) {
-        auto it = std::find_if(base.begin(), base.end(), [&](const case_def& b) { return b.id == c.id; });
-        if (it != base.end()) *it = std::move(c);
-        else base.push_back(std::move(c));
+        auto it =
+            std::find_if(base.begin(), base.end(), [&](const case_def& b) { return b.id == c.id; });
+        if (it != base.end())
+            *it = std::move(c);
+        else
+            base.push_back(std::move(c));
     }
-    std::sort(base.begin(), base.end(), [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
+    std::sort(base.begin(), base.end(),
+              [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
 }
 
 } // namespace wsspec::catalog

@@ -10,7 +10,8 @@
 
 namespace wsspec::catalog {
 
-result<std::vector<case_def>> load_case_file(std::string_view json_text, const std::string& file_name);
+result<std::vector<case_def>> load_case_file(std::string_view json_text,
+                                             const std::string& file_name);
 
 // Every *.json under dir (recursively), sorted by id. Duplicate ids are an error.
 result<std::vector<case_def>> load_case_dir(const std::string& dir);

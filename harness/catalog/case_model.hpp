@@ -32,17 +32,17 @@ struct wait_def {
 
 struct step_def {
     enum class kind : std::uint8_t { send, raw, close, wait } type = kind::send;
-    frame_def frame;                  // send
-    std::size_t fragment = 0;         // send: split the payload into frames of this size
-    bool sync = false;                // send: own TCP write
-    std::size_t chop = 0;             // send: write N bytes at a time
-    std::vector<std::size_t> pieces;  // send: payload pieces, waits in between
+    frame_def frame;                 // send
+    std::size_t fragment = 0;        // send: split the payload into frames of this size
+    bool sync = false;               // send: own TCP write
+    std::size_t chop = 0;            // send: write N bytes at a time
+    std::vector<std::size_t> pieces; // send: payload pieces, waits in between
     std::vector<wait_def> between;
-    bytes raw;                        // raw
+    bytes raw;                               // raw
     std::optional<std::uint16_t> close_code; // close
     std::string close_reason;
-    std::optional<bytes> close_payload;      // close: raw body instead of code + reason
-    wait_def wait;                           // wait
+    std::optional<bytes> close_payload; // close: raw body instead of code + reason
+    wait_def wait;                      // wait
 };
 
 struct event {

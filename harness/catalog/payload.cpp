@@ -14,7 +14,9 @@ result<bytes> parse_hex(std::string_view hex) {
                 : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                 : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                          : -1;
-        if (v < 0) return make_error("not a hex digit '" + std::string(1, c) + "' at position " + std::to_string(i));
+        if (v < 0)
+            return make_error("not a hex digit '" + std::string(1, c) + "' at position " +
+                              std::to_string(i));
         if (hi < 0) {
             hi = v;
         } else {
@@ -35,7 +37,8 @@ result<bytes> parse_payload(const nlohmann::json& j) {
         return make_error("expected a string, {\"hex\": ...}, {\"pattern\": ..., \"size\": N} or "
                           "{\"pattern_hex\": ..., \"size\": N}");
     if (j.contains("hex")) {
-        if (j.size() != 1 || !j["hex"].is_string()) return make_error("expected {\"hex\": \"...\"}");
+        if (j.size() != 1 || !j["hex"].is_string())
+            return make_error("expected {\"hex\": \"...\"}");
         return parse_hex(j["hex"].get<std::string>());
     }
     bool text = j.contains("pattern");
@@ -57,7 +60,8 @@ result<bytes> parse_payload(const nlohmann::json& j) {
     }
     if (unit.empty()) return make_error("the pattern is empty");
     bytes out(size);
-    for (std::size_t i = 0; i < size; ++i) out[i] = unit[i % unit.size()];
+    for (std::size_t i = 0; i < size; ++i)
+        out[i] = unit[i % unit.size()];
     return out;
 }
 

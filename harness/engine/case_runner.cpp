@@ -17,7 +17,8 @@ using catalog::step_def;
 // and at any -j.
 std::uint64_t case_seed(std::uint64_t seed, const std::string& id) {
     std::uint64_t h = 1469598103934665603ull ^ seed;
-    for (char ch : id) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+    for (char ch : id)
+        h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
     return h;
 }
 
@@ -43,7 +44,8 @@ void run_wait(connection& conn, const catalog::wait_def& w, std::chrono::millise
         obs.received.push_back({catalog::event::kind::timeout, {}, w.record});
 }
 
-void run_send(connection& conn, const step_def& s, std::chrono::milliseconds settle, observation& obs) {
+void run_send(connection& conn, const step_def& s, std::chrono::milliseconds settle,
+              observation& obs) {
     const auto& f = s.frame;
     if (!s.pieces.empty()) {
         conn.flush();
@@ -98,8 +100,10 @@ void run_steps(connection& conn, const catalog::case_def& c, std::chrono::millis
         case step_def::kind::raw: conn.queue(s.raw); break;
         case step_def::kind::close:
             conn.flush();
-            if (s.close_payload) conn.send_close(std::nullopt, "", &*s.close_payload);
-            else conn.send_close(s.close_code, s.close_reason);
+            if (s.close_payload)
+                conn.send_close(std::nullopt, "", &*s.close_payload);
+            else
+                conn.send_close(s.close_code, s.close_reason);
             break;
         case step_def::kind::wait:
             run_wait(conn, s.wait, settle, obs);
@@ -116,13 +120,14 @@ struct handshake_outcome {
     std::string request, response;
 };
 
-handshake_outcome opening_handshake(transport::stream& s, const run_options& o, const catalog::case_def& c,
-                                    std::uint64_t seed,
+handshake_outcome opening_handshake(transport::stream& s, const run_options& o,
+                                    const catalog::case_def& c, std::uint64_t seed,
                                     observation& obs) {
     handshake_outcome h;
     std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
     std::array<std::uint8_t, 16> nonce;
-    for (auto& b : nonce) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : nonce)
+        b = static_cast<std::uint8_t>(rng());
     handshake::client_request_options req;
     req.target = o.target.resource;
     req.host = o.target.host_header();
@@ -134,7 +139,8 @@ handshake_outcome opening_handshake(transport::stream& s, const run_options& o, 
     h.request = handshake::build_client_request(req);
     auto start = clock::now();
     auto dl = start + o.timeouts.open;
-    auto w = s.write_all(std::span(reinterpret_cast<const std::uint8_t*>(h.request.data()), h.request.size()), dl);
+    auto w = s.write_all(
+        std::span(reinterpret_cast<const std::uint8_t*>(h.request.data()), h.request.size()), dl);
     if (!w.ok()) {
         h.error = "sending the upgrade request failed: " + w.message;
         return h;
@@ -158,8 +164,10 @@ handshake_outcome opening_handshake(transport::stream& s, const run_options& o, 
         buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
         auto v = handshake::validate_server_response(buf, req);
         if (v.status == handshake::handshake_status::need_more) continue;
-        obs.handshake_rtt_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
-        h.response = buf.substr(0, v.status == handshake::handshake_status::complete ? v.head_size : buf.size());
+        obs.handshake_rtt_ms =
+            std::chrono::duration<double, std::milli>(clock::now() - start).count();
+        h.response = buf.substr(0, v.status == handshake::handshake_status::complete ? v.head_size
+                                                                                     : buf.size());
         if (v.status == handshake::handshake_status::error) {
             h.error = fmt::format("{} (RFC 6455 §{}): {}", handshake::name(v.error),
                                   handshake::rfc_section(v.error), v.detail);
@@ -195,7 +203,8 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     report::case_result r = blank_result(c);
     for (const auto& e : c.expect) {
         auto& lists = r.expected[e.level] = nlohmann::json::array();
-        for (const auto& outcome : e.outcomes) lists.push_back(to_json(outcome));
+        for (const auto& outcome : e.outcomes)
+            lists.push_back(to_json(outcome));
     }
 
     observation obs;
@@ -220,7 +229,8 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
         auto settle = settle_time(o, obs.handshake_rtt_ms);
         run_steps(conn, c, settle, obs);
         conn.flush();
-        conn.arm_timer(c.timer, std::chrono::milliseconds(static_cast<long>(c.timer_seconds * 1000)));
+        conn.arm_timer(c.timer,
+                       std::chrono::milliseconds(static_cast<long>(c.timer_seconds * 1000)));
         conn.run_to_end();
     } else {
         obs.handshake_error = hs.error;

@@ -11,7 +11,8 @@ namespace {
 
 std::string hex_preview(std::span<const std::uint8_t> b, std::size_t max = 64) {
     std::string s;
-    for (std::size_t i = 0; i < std::min(b.size(), max); ++i) s += fmt::format("{:02x}", b[i]);
+    for (std::size_t i = 0; i < std::min(b.size(), max); ++i)
+        s += fmt::format("{:02x}", b[i]);
     if (b.size() > max) s += " ...";
     return s;
 }
@@ -57,8 +58,9 @@ void connection::write_now(std::span<const std::uint8_t> bytes) {
     } else if (!r.ok()) {
         tcp_closed_ = true; // the server is gone; what it sent before still counts
         if (obs_.not_clean_reason.empty() && !obs_.was_clean)
-            obs_.not_clean_reason = "the server closed the connection while the harness was writing (" +
-                                    std::string(transport::to_string(r.status)) + ")";
+            obs_.not_clean_reason =
+                "the server closed the connection while the harness was writing (" +
+                std::string(transport::to_string(r.status)) + ")";
     }
 }
 
@@ -109,7 +111,8 @@ void connection::drop(std::string why) {
     if (tcp_closed_) return;
     log("TIMER", "drop TCP: " + why);
     obs_.dropped_by_me = true;
-    if (!why.empty() && obs_.not_clean_reason.empty() && !obs_.was_clean) obs_.not_clean_reason = why;
+    if (!why.empty() && obs_.not_clean_reason.empty() && !obs_.was_clean)
+        obs_.not_clean_reason = why;
     s_->close();
     tcp_closed_ = true;
 }
@@ -118,11 +121,14 @@ void connection::on_violation(codec_error e, std::uint64_t offset) {
     violated_ = true;
     obs_.violation = report::violation{std::string(name(e)), std::string(rfc_section(e)),
                                        std::string(describe(e)), offset};
-    log("RF", fmt::format("violation: {} (RFC 6455 §{}) at byte {}", name(e), rfc_section(e), offset));
+    log("RF",
+        fmt::format("violation: {} (RFC 6455 §{}) at byte {}", name(e), rfc_section(e), offset));
     // As Autobahn does: fail the connection with 1002 (1007 for UTF-8), or drop if closing.
     obs_.failed_by_me = true;
-    if (close_sent_) drop("the harness failed the connection after a protocol violation");
-    else send_close(close_code_for(e), describe(e));
+    if (close_sent_)
+        drop("the harness failed the connection after a protocol violation");
+    else
+        send_close(close_code_for(e), describe(e));
 }
 
 void connection::on_message_chunk(const message_result& r) {
@@ -137,7 +143,8 @@ void connection::on_message_chunk(const message_result& r) {
     message_.insert(message_.end(), r.payload.begin(), r.payload.end());
     if (!r.message_end) return;
     catalog::event e;
-    e.type = message_op_ == opcode::binary ? catalog::event::kind::binary : catalog::event::kind::text;
+    e.type =
+        message_op_ == opcode::binary ? catalog::event::kind::binary : catalog::event::kind::text;
     e.payload = std::move(message_);
     message_.clear();
     obs_.received.push_back(std::move(e));
@@ -145,7 +152,8 @@ void connection::on_message_chunk(const message_result& r) {
 }
 
 void connection::on_control(const message_result& r) {
-    log("RF", fmt::format("{} len={} {}", to_string(r.op), r.payload.size(), hex_preview(r.payload, 32)));
+    log("RF",
+        fmt::format("{} len={} {}", to_string(r.op), r.payload.size(), hex_preview(r.payload, 32)));
     if (r.op == opcode::ping) {
         if (close_sent_) return;
         std::vector<std::uint8_t> frame;
@@ -156,7 +164,8 @@ void connection::on_control(const message_result& r) {
         queue(frame);
         flush();
     } else if (r.op == opcode::pong) {
-        obs_.received.push_back({catalog::event::kind::pong, {r.payload.begin(), r.payload.end()}, {}});
+        obs_.received.push_back(
+            {catalog::event::kind::pong, {r.payload.begin(), r.payload.end()}, {}});
         finish_when_done();
     } else if (r.op == opcode::close) {
         close_received_ = true;
@@ -169,7 +178,8 @@ void connection::on_control(const message_result& r) {
             if (obs_.closed_by_me) drop_timer_ = clock::now() + t_.drop;
         } else {
             // The server started the closing handshake: echo its code (autobahn-python does).
-            send_close(r.close.has_code ? std::optional<std::uint16_t>(r.close.code) : std::nullopt, "");
+            send_close(r.close.has_code ? std::optional<std::uint16_t>(r.close.code) : std::nullopt,
+                       "");
         }
     }
 }
@@ -217,8 +227,10 @@ void connection::fire_due_timers() {
         if (timer_kind_ == catalog::case_def::timer_kind::kill) {
             // autobahn failConnection(): close 1001, or drop when a close was already sent.
             obs_.failed_by_me = true;
-            if (close_sent_) drop("the case timer ended the connection");
-            else send_close(1001, "Going Away");
+            if (close_sent_)
+                drop("the case timer ended the connection");
+            else
+                send_close(1001, "Going Away");
         } else if (!close_sent_) {
             send_close(std::nullopt, ""); // closeAfter: an empty close frame
         }

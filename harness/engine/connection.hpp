@@ -35,7 +35,9 @@ public:
     void feed_initial(std::span<const std::uint8_t> bytes);
 
     // Queue bytes for the next flush (consecutive frames share one TCP write).
-    void queue(std::span<const std::uint8_t> bytes) { pending_.insert(pending_.end(), bytes.begin(), bytes.end()); }
+    void queue(std::span<const std::uint8_t> bytes) {
+        pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+    }
     void flush();
     // Write bytes now in pieces of `chop`, taking in what the server sends between pieces.
     void write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop);

@@ -8,7 +8,8 @@
 namespace wsspec::engine {
 
 bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
-    auto s = transport::connect_tcp(o.target.host, o.target.port, std::chrono::steady_clock::now() + within);
+    auto s = transport::connect_tcp(o.target.host, o.target.port,
+                                    std::chrono::steady_clock::now() + within);
     if (!s) return false;
     (*s)->close();
     return true;
@@ -79,8 +80,10 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
     };
     unsigned n = std::max(1u, std::min<unsigned>(so.jobs, static_cast<unsigned>(cases.size())));
     std::vector<std::thread> threads;
-    for (unsigned k = 0; k < n; ++k) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
+    for (unsigned k = 0; k < n; ++k)
+        threads.emplace_back(worker);
+    for (auto& t : threads)
+        t.join();
 
     if (crashed) report.note = "the target stopped accepting connections after case " + crash_case;
     if (so.interrupted && *so.interrupted) report.interrupted = true;

@@ -19,7 +19,8 @@ bool matches(std::string_view p, std::string_view s) {
             return false;
         }
     }
-    while (pi < p.size() && p[pi] == '*') ++pi;
+    while (pi < p.size() && p[pi] == '*')
+        ++pi;
     return pi == p.size();
 }
 
@@ -30,8 +31,10 @@ std::vector<std::string> split_patterns(std::string_view list) {
         auto end = list.find(',', start);
         if (end == std::string_view::npos) end = list.size();
         auto item = list.substr(start, end - start);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ')
+            item.remove_suffix(1);
         if (!item.empty()) out.emplace_back(item);
         start = end + 1;
     }
@@ -44,8 +47,10 @@ std::vector<catalog::case_def> select(const std::vector<catalog::case_def>& all,
     std::vector<catalog::case_def> out;
     for (const auto& c : all) {
         bool in = include.empty();
-        for (const auto& p : include) in = in || matches(p, c.id);
-        for (const auto& p : exclude) in = in && !matches(p, c.id);
+        for (const auto& p : include)
+            in = in || matches(p, c.id);
+        for (const auto& p : exclude)
+            in = in && !matches(p, c.id);
         if (in) out.push_back(c);
     }
     return out;

@@ -22,7 +22,8 @@ std::string preview(const catalog::bytes& p, std::size_t max) {
         s = "\"" + s + "\"";
     } else {
         s = "0x";
-        for (std::size_t i = 0; i < n; ++i) s += fmt::format("{:02x}", p[i]);
+        for (std::size_t i = 0; i < n; ++i)
+            s += fmt::format("{:02x}", p[i]);
     }
     if (n < p.size()) s += "...";
     return s;
@@ -30,9 +31,12 @@ std::string preview(const catalog::bytes& p, std::size_t max) {
 
 std::string describe(const event& e) {
     switch (e.type) {
-    case event::kind::text: return fmt::format("message text {} B {}", e.payload.size(), preview(e.payload, 40));
-    case event::kind::binary: return fmt::format("message binary {} B {}", e.payload.size(), preview(e.payload, 40));
-    case event::kind::pong: return fmt::format("pong {} B {}", e.payload.size(), preview(e.payload, 40));
+    case event::kind::text:
+        return fmt::format("message text {} B {}", e.payload.size(), preview(e.payload, 40));
+    case event::kind::binary:
+        return fmt::format("message binary {} B {}", e.payload.size(), preview(e.payload, 40));
+    case event::kind::pong:
+        return fmt::format("pong {} B {}", e.payload.size(), preview(e.payload, 40));
     case event::kind::timeout: return "timeout " + e.tag;
     }
     return "?";
@@ -40,7 +44,8 @@ std::string describe(const event& e) {
 
 std::string codes_text(const std::vector<std::uint16_t>& codes) {
     std::string s;
-    for (auto c : codes) s += (s.empty() ? "" : ",") + std::to_string(c);
+    for (auto c : codes)
+        s += (s.empty() ? "" : ",") + std::to_string(c);
     return s;
 }
 
@@ -48,7 +53,8 @@ std::string codes_text(const std::vector<std::uint16_t>& codes) {
 
 std::string describe(const catalog::event_list& events) {
     std::string s = "[";
-    for (std::size_t i = 0; i < events.size(); ++i) s += (i ? ", " : "") + describe(events[i]);
+    for (std::size_t i = 0; i < events.size(); ++i)
+        s += (i ? ", " : "") + describe(events[i]);
     return s + "]";
 }
 
@@ -65,12 +71,14 @@ nlohmann::json to_json(const catalog::event_list& events) {
     return a;
 }
 
-bool matches(const catalog::case_def& c, const catalog::event_list& expected, const catalog::event_list& received) {
+bool matches(const catalog::case_def& c, const catalog::event_list& expected,
+             const catalog::event_list& received) {
     if (!c.pongs_apart) return expected == received;
     if (expected.size() != received.size()) return false;
     auto split = [](const catalog::event_list& l) {
         std::pair<catalog::event_list, catalog::event_list> p;
-        for (const auto& e : l) (e.type == catalog::event::kind::pong ? p.first : p.second).push_back(e);
+        for (const auto& e : l)
+            (e.type == catalog::event::kind::pong ? p.first : p.second).push_back(e);
         return p;
     };
     return split(expected) == split(received);
@@ -137,9 +145,9 @@ judgement judge(const catalog::case_def& c, const observation& o) {
     if (o.violation) {
         // Autobahn fails such a connection silently; we name the rule.
         j.behavior = v::failed;
-        behavior_reason = fmt::format("the server broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
-                                      o.violation->section, o.violation->text, o.violation->rule,
-                                      o.violation->offset);
+        behavior_reason = fmt::format(
+            "the server broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
+            o.violation->section, o.violation->text, o.violation->rule, o.violation->offset);
     }
     if (!behavior_reason.empty() && !close_reason.empty())
         j.reason = behavior_reason + "; " + close_reason;

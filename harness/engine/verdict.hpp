@@ -18,7 +18,8 @@ judgement judge(const catalog::case_def& c, const observation& o);
 
 // Does `received` match one expected outcome of the case? Exactly, or with c.pongs_apart the
 // pongs and the other events each in their own order.
-bool matches(const catalog::case_def& c, const catalog::event_list& expected, const catalog::event_list& received);
+bool matches(const catalog::case_def& c, const catalog::event_list& expected,
+             const catalog::event_list& received);
 
 // "[message text 5 B "Hello", pong 0 B]", payloads cut to 40 bytes.
 std::string describe(const catalog::event_list& events);

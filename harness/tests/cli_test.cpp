@@ -5,12 +5,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <csignal>
 #include <sys/wait.h>
 #include <thread>
 
@@ -27,7 +27,9 @@ namespace fs = std::filesystem;
 using test::outcome;
 using test::wsspec_cli;
 
-fs::path temp_dir(const std::string& name) { return test::temp_dir("cli-" + name); }
+fs::path temp_dir(const std::string& name) {
+    return test::temp_dir("cli-" + name);
+}
 
 TEST(Cli, VersionAndList) {
     auto v = wsspec_cli("--version");
@@ -62,7 +64,8 @@ TEST(Cli, BadUsageExits2) {
 
 TEST(Cli, BrokenCaseFileNamesFileCaseAndField) {
     auto d = temp_dir("badcase");
-    std::ofstream(d / "bad.json") << R"({"group": "99", "cases": [{"id": "99.1", "title": "t", "rfc": "5.2",
+    std::ofstream(d / "bad.json")
+        << R"({"group": "99", "cases": [{"id": "99.1", "title": "t", "rfc": "5.2",
         "quote": "q", "steps": [{"send": {"opcode": "pingg"}}], "expect": {"OK": [[]]},
         "close": {"by": "peer", "codes": [1002], "clean": false}}]})";
     auto o = wsspec_cli("run --case-dir " + d.string());
@@ -127,10 +130,13 @@ private:
             std::array<std::uint8_t, 4096> buf;
             (*s)->read_some(buf, transport::deadline_after(std::chrono::milliseconds(500)));
             if (!reply_.empty())
-                (*s)->write_all(std::span(reinterpret_cast<const std::uint8_t*>(reply_.data()), reply_.size()),
-                                transport::deadline_after(std::chrono::seconds(1)));
-            if (close_) (*s)->close();
-            else held.push_back(std::move(*s)); // never answers: the harness must time out
+                (*s)->write_all(
+                    std::span(reinterpret_cast<const std::uint8_t*>(reply_.data()), reply_.size()),
+                    transport::deadline_after(std::chrono::seconds(1)));
+            if (close_)
+                (*s)->close();
+            else
+                held.push_back(std::move(*s)); // never answers: the harness must time out
         }
     }
     std::string reply_;
@@ -167,13 +173,15 @@ TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     auto d = temp_dir("crash");
     // An out-of-process reference server that aborts on the first ping.
     // `echo $$; exec` gives us the server's pid, so it is stopped even if it does not crash.
-    std::string cmd = std::string("echo $$; exec ") + WSSPEC_BINARY + " serve -p 0 --quirk crash-on-ping";
+    std::string cmd =
+        std::string("echo $$; exec ") + WSSPEC_BINARY + " serve -p 0 --quirk crash-on-ping";
     FILE* p = popen(cmd.c_str(), "r");
     ASSERT_NE(p, nullptr);
     char line[256] = {0};
     ASSERT_NE(fgets(line, sizeof line, p), nullptr);
     pid_t server_pid = static_cast<pid_t>(std::stol(line));
-    ASSERT_NE(fgets(line, sizeof line, p), nullptr); // "listening on ws://127.0.0.1:PORT with quirks: ..."
+    ASSERT_NE(fgets(line, sizeof line, p),
+              nullptr); // "listening on ws://127.0.0.1:PORT with quirks: ..."
     std::string url = std::string(line).substr(std::string(line).find("ws://"));
     url = url.substr(0, url.find_first_of(" \r\n"));
     auto o = wsspec_cli("run -j 1 -c '1.1.1,2.1,2.2,3.1' -o " + d.string() + " " + url);

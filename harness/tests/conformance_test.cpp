@@ -39,7 +39,8 @@ report::run_report run_against(const std::vector<catalog::case_def>& cases,
 TEST(Conformance, CatalogHasTheAutobahnCasesOfThisIssue) {
     auto all = catalog_or_die();
     std::map<std::string, int> per_group;
-    for (const auto& c : all) ++per_group[c.group];
+    for (const auto& c : all)
+        ++per_group[c.group];
     EXPECT_EQ(per_group["1"], 16);
     EXPECT_EQ(per_group["2"], 11);
     EXPECT_EQ(per_group["3"], 7);
@@ -52,7 +53,8 @@ TEST(Conformance, EveryCaseNamesKnownQuirksThatBreakIt) {
     for (const auto& c : catalog_or_die()) {
         EXPECT_FALSE(c.quirks.empty()) << c.id << " names no quirk that makes it fail";
         EXPECT_FALSE(c.quote.empty()) << c.id << " quotes no RFC sentence";
-        for (const auto& q : c.quirks) EXPECT_TRUE(server::parse_quirk(q).has_value()) << c.id << ": " << q;
+        for (const auto& q : c.quirks)
+            EXPECT_TRUE(server::parse_quirk(q).has_value()) << c.id << ": " << q;
     }
 }
 
@@ -61,21 +63,24 @@ TEST(Conformance, EveryCasePassesAgainstTheReferenceServer) {
     auto rep = run_against(all, {});
     ASSERT_EQ(rep.cases.size(), all.size());
     for (const auto& r : rep.cases)
-        EXPECT_TRUE(report::passed(r, true)) << r.id << ": " << r.behavior << " / " << r.behavior_close << ": " << r.reason;
+        EXPECT_TRUE(report::passed(r, true))
+            << r.id << ": " << r.behavior << " / " << r.behavior_close << ": " << r.reason;
 }
 
 TEST(Conformance, EveryCaseFailsUnderEachQuirkItNames) {
     auto all = catalog_or_die();
     std::map<std::string, std::vector<catalog::case_def>> by_quirk;
     for (const auto& c : all)
-        for (const auto& q : c.quirks) by_quirk[q].push_back(c);
+        for (const auto& q : c.quirks)
+            by_quirk[q].push_back(c);
     ASSERT_FALSE(by_quirk.empty());
     // One server per quirk, all at once: most quirks make cases wait for a timer.
     std::map<std::string, std::future<report::run_report>> runs;
     for (const auto& [name, cases] : by_quirk) {
         auto q = server::parse_quirk(name);
         ASSERT_TRUE(q.has_value()) << name;
-        runs[name] = std::async(std::launch::async, [&cases = cases, q] { return run_against(cases, {*q}); });
+        runs[name] = std::async(std::launch::async,
+                                [&cases = cases, q] { return run_against(cases, {*q}); });
     }
     for (auto& [name, run] : runs) {
         const auto& cases = by_quirk[name];
@@ -83,8 +88,10 @@ TEST(Conformance, EveryCaseFailsUnderEachQuirkItNames) {
         ASSERT_EQ(rep.cases.size(), cases.size()) << name;
         for (const auto& r : rep.cases) {
             EXPECT_FALSE(report::passed(r, false))
-                << r.id << " passed under quirk " << name << " (" << r.behavior << " / " << r.behavior_close << ")";
-            EXPECT_NE(r.behavior, report::verdict::error) << r.id << " under " << name << ": " << r.reason;
+                << r.id << " passed under quirk " << name << " (" << r.behavior << " / "
+                << r.behavior_close << ")";
+            EXPECT_NE(r.behavior, report::verdict::error)
+                << r.id << " under " << name << ": " << r.reason;
         }
     }
 }

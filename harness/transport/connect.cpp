@@ -99,8 +99,8 @@ std::string file_identity(const std::string& path) {
 result<std::shared_ptr<SSL_CTX>> client_context(const tls_client_options& tls) {
     static std::mutex m;
     static std::map<std::string, std::shared_ptr<SSL_CTX>> cache;
-    std::string key = fmt::format("{}/{}/{}/{}", tls.insecure, file_identity(tls.cacert), file_identity(tls.cert),
-                                  file_identity(tls.key));
+    std::string key = fmt::format("{}/{}/{}/{}", tls.insecure, file_identity(tls.cacert),
+                                  file_identity(tls.cert), file_identity(tls.key));
     std::lock_guard lock(m);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     auto ctx = detail::make_client_context(tls);

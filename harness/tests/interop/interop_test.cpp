@@ -176,7 +176,8 @@ TEST_F(Interop, PythonWebsocketsPassesWithItsDocumentedNonStrictCases) {
             // server echoes before it fails depends on how the bytes arrive: Autobahn accepts
             // either there. Everywhere else only OK will do.
             if (r.expected.contains("NON-STRICT") && r.behavior == report::verdict::non_strict) {
-                std::printf("[ interop  ] %s: NON-STRICT (timing; allowed by the case)\n", r.id.c_str());
+                std::printf("[ interop  ] %s: NON-STRICT (timing; allowed by the case)\n",
+                            r.id.c_str());
                 continue;
             }
             EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
