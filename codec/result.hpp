@@ -8,9 +8,23 @@
 
 namespace wsspec {
 
+// What kind of failure, for code that must act on it (a reset may mean the target died; bad
+// input exits 2); the message is for people and is never searched.
+enum class error_kind : unsigned char {
+    other,
+    bad_input, // a case file, spec file or flag
+    refused,   // connection refused
+    reset,     // the peer reset the connection
+    closed,    // the peer closed the connection
+    timeout,   // a deadline passed
+    tls,       // TLS handshake or certificate
+    handshake, // the WebSocket opening handshake
+};
+
 // An error with a human-readable message, for layers above the codec (harness, cases, CLI).
 struct error_info {
     std::string message;
+    error_kind kind = error_kind::other;
 };
 
 template <class T, class E = error_info>
@@ -70,8 +84,8 @@ private:
     bool ok_ = true;
 };
 
-inline error_info make_error(std::string message) {
-    return error_info{std::move(message)};
+inline error_info make_error(std::string message, error_kind kind = error_kind::other) {
+    return error_info{std::move(message), kind};
 }
 
 } // namespace wsspec

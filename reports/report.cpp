@@ -29,6 +29,30 @@ summary summarize(const run_report& r) {
     return s;
 }
 
+namespace {
+
+nlohmann::json counts(const std::map<verdict, std::size_t>& m) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [v, n] : m)
+        j[std::string(to_string(v))] = n;
+    return j;
+}
+
+nlohmann::json metrics_json(const case_metrics& m) {
+    nlohmann::json j = {{"handshake_rtt_ms", m.handshake_rtt_ms},
+                        {"bytes_sent", m.bytes_sent},
+                        {"bytes_received", m.bytes_received}};
+    if (m.round_trips)
+        j["round_trips"] = {{"count", m.round_trips},
+                            {"p50_ms", m.rtt_p50_ms},
+                            {"p90_ms", m.rtt_p90_ms},
+                            {"p99_ms", m.rtt_p99_ms},
+                            {"max_ms", m.rtt_max_ms}};
+    return j;
+}
+
+} // namespace
+
 nlohmann::json to_json(const run_report& r, bool with_wirelog) {
     using nlohmann::json;
     auto s = summarize(r);
@@ -47,8 +71,8 @@ nlohmann::json to_json(const run_report& r, bool with_wirelog) {
                     {"failed", s.failed},
                     {"errors", s.errors},
                     {"crashed", s.crashed},
-                    {"behavior", s.behavior},
-                    {"behaviorClose", s.behavior_close}};
+                    {"behavior", counts(s.behavior)},
+                    {"behaviorClose", counts(s.behavior_close)}};
     json cases = json::array();
     for (const auto& c : r.cases) {
         json cj = {
@@ -59,8 +83,9 @@ nlohmann::json to_json(const run_report& r, bool with_wirelog) {
             {"description", c.description},
             {"rfc", c.rfc},
             {"quote", c.quote},
-            {"behavior", c.behavior},
-            {"behaviorClose", c.behavior_close},
+            {"role", c.role},
+            {"behavior", to_string(c.behavior)},
+            {"behaviorClose", to_string(c.behavior_close)},
             {"passed", passed(c, r.strict)},
             {"duration_ms", c.duration_ms},
             {"remoteCloseCode", c.remote_close_code ? json(*c.remote_close_code) : json(nullptr)},
@@ -71,7 +96,10 @@ nlohmann::json to_json(const run_report& r, bool with_wirelog) {
             {"droppedByMe", c.dropped_by_me},
             {"wasClean", c.was_clean},
             {"expected", c.expected},
-            {"received", c.received}};
+            {"received", c.received},
+            {"metrics", metrics_json(c.metrics)}};
+        if (!c.requirement.empty()) cj["requirement"] = c.requirement;
+        if (!c.note.empty()) cj["note"] = c.note;
         if (!c.reason.empty()) cj["reason"] = c.reason;
         if (!c.was_not_clean_reason.empty()) cj["wasNotCleanReason"] = c.was_not_clean_reason;
         if (c.server_violation)

@@ -8,22 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/result.hpp"
+#include "reports/verdict.hpp"
 
 namespace wsspec::report {
-
-// Verdict strings, exactly Autobahn|Testsuite's, plus ERROR and CRASHED (ours).
-namespace verdict {
-inline constexpr const char* ok = "OK";
-inline constexpr const char* non_strict = "NON-STRICT";
-inline constexpr const char* failed = "FAILED";
-inline constexpr const char* informational = "INFORMATIONAL";
-inline constexpr const char* unimplemented = "UNIMPLEMENTED";
-inline constexpr const char* wrong_code = "WRONG CODE";
-inline constexpr const char* unclean = "UNCLEAN";
-inline constexpr const char* failed_by_client = "FAILED BY CLIENT";
-inline constexpr const char* error = "ERROR";
-inline constexpr const char* crashed = "CRASHED";
-} // namespace verdict
 
 struct wire_entry {
     double t_ms = 0;  // since the connection was opened
@@ -38,21 +25,34 @@ struct violation {
     unsigned long long offset = 0; // byte of the server's stream where it happened
 };
 
+// Per-case measurements: what a user compares between runs, not what decides the verdict.
+struct case_metrics {
+    double handshake_rtt_ms = 0;
+    unsigned long long bytes_sent = 0, bytes_received = 0;
+    // Round trips of repeat steps (send, then its echo), in ms.
+    unsigned long long round_trips = 0;
+    double rtt_p50_ms = 0, rtt_p90_ms = 0, rtt_p99_ms = 0, rtt_max_ms = 0;
+};
+
 struct case_result {
-    std::string id, group, group_title, title, description, rfc, quote;
-    std::string behavior = verdict::failed;
-    std::string behavior_close = verdict::failed;
+    std::string id, group, group_title, title, description, rfc, quote, requirement, note;
+    std::string role = "server"; // of the peer under test
+    verdict behavior = verdict::failed;
+    verdict behavior_close = verdict::failed;
     std::string reason; // one line, for anything not OK
     double duration_ms = 0;
     std::optional<int> remote_close_code;
     std::string remote_close_reason;
     std::optional<int> local_close_code;
     bool closed_by_me = false, failed_by_me = false, dropped_by_me = false, was_clean = false;
+    bool upgraded = false;   // the opening handshake ended in a valid 101
+    bool peer_reset = false; // the peer reset TCP (or refused it with a reset): maybe it died
     std::string was_not_clean_reason;
     nlohmann::json expected = nlohmann::json::object(); // level → list of event lists
     nlohmann::json received = nlohmann::json::array();
     std::optional<violation> server_violation;
     std::string http_request, http_response;
+    case_metrics metrics;
     std::vector<wire_entry> wirelog;
 };
 
@@ -78,7 +78,7 @@ bool passed(const case_result& c, bool strict);
 
 struct summary {
     std::size_t total = 0, passed = 0, failed = 0, errors = 0, crashed = 0;
-    std::map<std::string, std::size_t> behavior, behavior_close;
+    std::map<verdict, std::size_t> behavior, behavior_close;
 };
 summary summarize(const run_report& r);
 

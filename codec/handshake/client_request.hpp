@@ -10,14 +10,10 @@
 #include <vector>
 
 #include "codec/handshake/handshake_error.hpp"
+#include "codec/handshake/http_fields.hpp"
 #include "codec/handshake/http_head.hpp"
 
 namespace wsspec::handshake {
-
-struct header_pair {
-    std::string name;
-    std::string value;
-};
 
 // Every field is sent exactly as given: nothing is validated or normalised, so any value the
 // RFC forbids can be produced. A std::optional that is nullopt omits its header field.

@@ -82,4 +82,15 @@ bool list_has_token(const http_head& head, std::string_view name, std::string_vi
                        [&](std::string_view e) { return iequals(e, token); });
 }
 
+std::optional<header_pair> parse_header_line(std::string_view line) {
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
+    return header_pair{std::string(line.substr(0, colon)), std::string(value)};
+}
+
 } // namespace wsspec::handshake

@@ -13,6 +13,12 @@
 
 namespace wsspec::handshake {
 
+// A header field to send, owning its text.
+struct header_pair {
+    std::string name;
+    std::string value;
+};
+
 // Value of the first field named `name`, or nullopt when there is none.
 std::optional<std::string_view> find_field(const http_head& head, std::string_view name);
 std::size_t count_fields(const http_head& head, std::string_view name);
@@ -28,6 +34,10 @@ std::optional<std::string> combined_value(const http_head& head, std::string_vie
 std::vector<std::string_view> split_list(std::string_view value);
 // Elements of every field named `name`, in order.
 std::vector<std::string_view> list_elements(const http_head& head, std::string_view name);
+// "Name: value" as a command line (-H) or a case file writes a header field; leading and trailing
+// whitespace of the value dropped. nullopt without a ':' or with an empty name.
+std::optional<header_pair> parse_header_line(std::string_view line);
+
 // True when some element of the `name` list equals `token` ignoring ASCII case.
 bool list_has_token(const http_head& head, std::string_view name, std::string_view token);
 

@@ -130,7 +130,8 @@ std::vector<wire_frame> case_frames(const catalog::case_def& c) {
         switch (s.type) {
         case catalog::step_def::kind::send: {
             const auto& f = s.frame;
-            std::span<const std::uint8_t> p(f.payload);
+            const auto payload = f.data.materialize();
+            std::span<const std::uint8_t> p(payload);
             if (s.fragment == 0) {
                 add(f, f.opcode, f.fin, p);
                 break;
@@ -147,10 +148,11 @@ std::vector<wire_frame> case_frames(const catalog::case_def& c) {
             catalog::frame_def f;
             bytes body;
             if (s.close_payload) {
-                body = *s.close_payload;
+                body = s.close_payload->materialize();
             } else if (s.close_code) {
-                body.resize(2 + std::min<std::size_t>(s.close_reason.size(), 123));
-                body.resize(write_close_payload(*s.close_code, s.close_reason, body));
+                body = {static_cast<std::uint8_t>(*s.close_code >> 8),
+                        static_cast<std::uint8_t>(*s.close_code)};
+                body.insert(body.end(), s.close_reason.begin(), s.close_reason.end());
             }
             add(f, 0x8, true, body);
             break;
@@ -158,7 +160,7 @@ std::vector<wire_frame> case_frames(const catalog::case_def& c) {
         case catalog::step_def::kind::raw: {
             wire_frame w; // raw bytes: kept as they are, flagged by an empty spec
             w.spec.opcode_nibble = 0xFF;
-            w.payload = s.raw;
+            w.payload = s.raw.materialize();
             out.push_back(std::move(w));
             break;
         }

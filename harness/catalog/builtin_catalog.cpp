@@ -1,6 +1,5 @@
 #include "harness/catalog/case_loader.hpp"
 #include "harness/catalog/embedded_cases.hpp"
-#include <algorithm>
 
 namespace wsspec::catalog {
 
@@ -10,6 +9,7 @@ result<std::vector<case_def>> builtin_catalog() {
         const auto& f = detail::embedded_cases[i];
         auto r = load_case_file(f.text, f.name);
         if (!r) return r.error();
+        all.reserve(all.size() + r->size());
         for (auto& c : *r) {
             for (const auto& e : all)
                 if (e.id == c.id)
@@ -18,8 +18,7 @@ result<std::vector<case_def>> builtin_catalog() {
             all.push_back(std::move(c));
         }
     }
-    std::sort(all.begin(), all.end(),
-              [](const case_def& a, const case_def& b) { return id_less(a.id, b.id); });
+    merge_cases(all, {}); // sorts by id
     return all;
 }
 

@@ -1,6 +1,11 @@
 #pragma once
-// A conformance case as loaded from cases/*.json (format: cases/README.md). Plain data: the
-// engine runs it, the verdict judges against it, reports print it.
+// A conformance case as loaded from cases/*.json (format: cases/README.md, schema:
+// cases/case.schema.json). Plain data: the engine runs it, the verdict judges against it,
+// reports print it.
+//
+// A case has two phases. The opening handshake (`handshake_def`: the request wsspec sends when
+// the peer under test is a server, the response it answers with when the peer is a client),
+// then the WebSocket phase (`steps`), which runs only if the handshake ended in a 101.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,16 +13,25 @@
 
 #include "codec/frame_encoder.hpp"
 #include "codec/handshake/client_request.hpp"
+#include "harness/catalog/event.hpp"
+#include "harness/catalog/payload.hpp"
+#include "reports/verdict.hpp"
 
 namespace wsspec::catalog {
 
-using bytes = std::vector<std::uint8_t>;
+// The role of the implementation under test. wsspec takes the other one: it is the client when
+// the peer is a server (frames it sends are masked, frames it reads must not be), and the
+// server when the peer is a client.
+enum class peer_role : std::uint8_t { server, client };
 
+// A frame a step sends, as the case file says it: every header field can be wrong on purpose.
 struct frame_def {
     std::uint8_t opcode = 0x1;
     bool fin = true;
     std::uint8_t rsv = 0;
-    bytes payload;
+    payload data;
+    // automatic: masked with a fresh key when wsspec is the client, unmasked when it is the
+    // server (RFC 6455 §5.1); none / fixed: exactly that, whatever the role.
     enum class mask_mode : std::uint8_t { automatic, none, fixed } mask = mask_mode::automatic;
     mask_key key{};
     length_encoding encoding = length_encoding::minimal;
@@ -38,43 +52,81 @@ struct step_def {
     std::size_t chop = 0;            // send: write N bytes at a time
     std::vector<std::size_t> pieces; // send: payload pieces, waits in between
     std::vector<wait_def> between;
-    bytes raw;                               // raw
+    // send: do it `repeat` times in sequence, each time waiting for the echo and checking it
+    // (type, size and content) before the next; `within` bounds the whole step. Success
+    // records one event {"echoes": repeat}; the first wrong echo is recorded as it came.
+    std::uint32_t repeat = 0;
+    double within = 60;
+    payload raw;                             // raw
     std::optional<std::uint16_t> close_code; // close
-    std::string close_reason;
-    std::optional<bytes> close_payload; // close: raw body instead of code + reason
-    wait_def wait;                      // wait
+    std::string close_reason;                // sent whole, even past 123 bytes (7.3.6 needs it)
+    std::optional<payload> close_payload;    // close: raw body instead of code + reason
+    wait_def wait;                           // wait
 };
 
-struct event {
-    enum class kind : std::uint8_t { text, binary, pong, timeout } type = kind::text;
-    bytes payload;   // text/binary/pong
-    std::string tag; // timeout
-    bool operator==(const event&) const = default;
+// Changes to the HTTP message wsspec writes, applied in this order: start line, `remove`
+// (every field of that name), `replace` (the first field of that name, added if absent), `add`.
+struct http_edits {
+    std::optional<std::string> method, target, version; // request
+    std::optional<std::uint16_t> status;                // response
+    std::optional<std::string> reason_phrase;           // response
+    std::vector<std::string> remove;
+    std::vector<handshake::header_pair> replace;
+    std::vector<handshake::header_pair> add;
 };
 
-using event_list = std::vector<event>;
+struct handshake_def {
+    http_edits request;            // wsspec is the client
+    http_edits response;           // wsspec is the server
+    std::optional<payload> raw;    // wsspec is the client: these bytes instead of a request
+    std::size_t chop = 0;          // write the request N bytes at a time (1: byte by byte)
+    bool with_first_frame = false; // the first step's bytes go in the request's TCP write
+};
+
+// RFC 6455 §9: what wsspec offers (as client) and what the case needs negotiated. A case whose
+// `require`d extension the server declines is UNIMPLEMENTED, as Autobahn judges 12.x and 13.x.
+// The negotiated extensions decide which RSV bits the peer's frames may carry.
+struct extension_def {
+    std::string offer;   // Sec-WebSocket-Extensions value; empty: none
+    std::string require; // extension name that must be in the response; empty: none
+};
 
 struct expectation {
-    std::string level; // "OK", "NON-STRICT"
+    report::verdict level = report::verdict::ok; // ok, non_strict or informational
     std::vector<event_list> outcomes;
 };
 
 struct close_expectation {
-    bool by_harness = true; // Autobahn closedByMe
+    // harness: wsspec starts the closing handshake (Autobahn closedByMe); peer: the peer must
+    // fail the connection; none: no WebSocket connection may open (the handshake is refused).
+    enum class endpoint : std::uint8_t { harness, peer, none } by = endpoint::harness;
     std::vector<std::uint16_t> codes{1000};
     bool clean = true; // Autobahn requireClean
+    // An empty close (no code) is accepted unless forbidden (Autobahn accepts it everywhere);
+    // `required` accepts only an empty close.
+    enum class empty_close : std::uint8_t {
+        allowed,
+        forbidden,
+        required
+    } empty = empty_close::allowed;
+    std::optional<std::string> reason; // the peer's close reason must be exactly this
 };
 
 struct case_def {
     std::string id, group, group_title, title, description, rfc, quote;
-    std::string source; // file it came from, for error messages
+    std::string requirement; // "must", "should", "may": the RFC keyword the quote carries
+    std::string note;        // where a case deliberately differs, or an ambiguity, in a line
+    std::string source;      // file it came from, for error messages
+    std::vector<peer_role> roles{peer_role::server};
     // Extra opening-handshake header fields, sent after any -H of the run ("Name: value" in
     // files); `wsspec fuzz` uses them for handshake variants.
     std::vector<handshake::header_pair> headers;
+    handshake_def handshake;
+    extension_def extensions;
     std::vector<step_def> steps;
     enum class timer_kind : std::uint8_t { none, kill, close } timer = timer_kind::none;
     double timer_seconds = 0;
-    std::vector<expectation> expect; // in file order: first match wins
+    std::vector<expectation> expect; // OK first, then NON-STRICT, then INFORMATIONAL
     close_expectation close;
     bool close_failure_fatal = false;
     bool wrong_endpoint_fatal = false;
@@ -85,9 +137,15 @@ struct case_def {
     bool pongs_apart = false;
     bool informational = false;
     std::vector<std::string> quirks;
+
+    bool applies_to(peer_role r) const;
+    // Kinds of event that are recorded only when some expected outcome names them.
+    bool observes(event::kind k) const;
 };
 
 // "1.1.10" sorts after "1.1.9": numeric tuple order, as Autobahn lists cases.
 bool id_less(const std::string& a, const std::string& b);
+
+std::string_view to_string(peer_role r) noexcept;
 
 } // namespace wsspec::catalog

@@ -13,27 +13,15 @@ namespace {
 
 using nlohmann::json;
 
-std::string to_hex(const bytes& b) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (auto c : b) {
-        s += digits[c >> 4];
-        s += digits[c & 0xf];
-    }
-    return s;
-}
-
 json frame_to_json(const frame_def& f) {
     json j = json::object();
     auto op = static_cast<opcode>(f.opcode);
     j["opcode"] = std::string(to_string(op));
     if (!f.fin) j["fin"] = false;
     if (f.rsv) j["rsv"] = f.rsv;
-    if (!f.payload.empty()) j["payload"] = payload_to_json(f.payload);
+    if (!f.data.empty()) j["payload"] = payload_to_json(f.data);
     if (f.mask == frame_def::mask_mode::none) j["mask"] = "none";
-    if (f.mask == frame_def::mask_mode::fixed)
-        j["mask"] = to_hex(bytes(f.key.begin(), f.key.end()));
+    if (f.mask == frame_def::mask_mode::fixed) j["mask"] = to_hex(f.key);
     switch (f.encoding) {
     case length_encoding::minimal: break;
     case length_encoding::force_7: j["length"] = "7"; break;
@@ -68,6 +56,10 @@ json step_to_json(const step_def& s) {
                 between.push_back(wait_to_json(w));
             j["between"] = between;
         }
+        if (s.repeat) {
+            j["repeat"] = s.repeat;
+            j["within"] = s.within;
+        }
         return j;
     }
     case step_def::kind::raw: return {{"raw", payload_to_json(s.raw)}};
@@ -86,32 +78,81 @@ json step_to_json(const step_def& s) {
     return json::object();
 }
 
+json http_to_json(const http_expectation& h) {
+    json j = json::object();
+    if (h.status) j["status"] = *h.status;
+    if (h.method) j["method"] = *h.method;
+    for (const auto& f : h.fields)
+        j[f.exact ? "exact" : "fields"][f.name] = f.value;
+    if (!h.absent.empty()) j["absent"] = h.absent;
+    return j;
+}
+
 json event_to_json(const event& e) {
     switch (e.type) {
     case event::kind::text: {
-        bool printable = true;
-        for (auto c : e.payload)
-            printable = printable && c >= 0x20 && c < 0x7f;
-        if (printable)
-            return {{"message", {{"text", std::string(e.payload.begin(), e.payload.end())}}}};
-        return {{"message", {{"text_hex", to_hex(e.payload)}}}};
+        if (e.data.kind() == payload::form::literal && !payload_to_json(e.data).is_string())
+            return {{"message", {{"text_hex", to_hex(e.data.data())}}}};
+        return {{"message", {{"text", payload_to_json(e.data)}}}};
     }
-    case event::kind::binary: return {{"message", {{"binary", payload_to_json(e.payload)}}}};
-    case event::kind::pong: return {{"pong", payload_to_json(e.payload)}};
+    case event::kind::binary: return {{"message", {{"binary", payload_to_json(e.data)}}}};
+    case event::kind::pong: return {{"pong", payload_to_json(e.data)}};
     case event::kind::timeout: return {{"timeout", e.tag}};
+    case event::kind::close: {
+        json c = {{"code", e.code ? json(*e.code) : json(nullptr)}};
+        if (e.reason_checked) c["reason"] = payload_to_json(e.data);
+        return {{"close", c}};
+    }
+    case event::kind::http_response: return {{"http_response", http_to_json(e.http)}};
+    case event::kind::http_request: return {{"http_request", http_to_json(e.http)}};
+    case event::kind::echoes: return {{"echoes", e.count}};
     }
     return json::object();
 }
 
-} // namespace
-
-json payload_to_json(const bytes& b) {
-    bool printable = true;
-    for (auto c : b)
-        printable = printable && c >= 0x20 && c < 0x7f;
-    if (printable) return std::string(b.begin(), b.end());
-    return {{"hex", to_hex(b)}};
+json edits_to_json(const http_edits& e) {
+    json j = json::object();
+    for (auto [name, v] : {std::pair{"method", &e.method},
+                           {"target", &e.target},
+                           {"version", &e.version},
+                           {"reason_phrase", &e.reason_phrase}})
+        if (*v) j[name] = **v;
+    if (e.status) j["status"] = *e.status;
+    if (!e.remove.empty()) j["remove"] = e.remove;
+    for (auto [name, v] : {std::pair{"replace", &e.replace}, {"add", &e.add}}) {
+        if (v->empty()) continue;
+        json h = json::array();
+        for (const auto& p : *v)
+            h.push_back(p.name + ": " + p.value);
+        j[name] = h;
+    }
+    return j;
 }
+
+json handshake_to_json(const handshake_def& h) {
+    json j = json::object();
+    if (auto r = edits_to_json(h.request); !r.empty()) j["request"] = r;
+    if (auto r = edits_to_json(h.response); !r.empty()) j["response"] = r;
+    if (h.raw) j["raw"] = payload_to_json(*h.raw);
+    if (h.chop) j["chop"] = h.chop;
+    if (h.with_first_frame) j["with_first_frame"] = true;
+    return j;
+}
+
+json close_to_json(const close_expectation& c) {
+    using endpoint = close_expectation::endpoint;
+    if (c.by == endpoint::none) return {{"by", "none"}};
+    json j = {{"by", c.by == endpoint::harness ? "harness" : "peer"},
+              {"codes", c.codes},
+              {"clean", c.clean}};
+    using empty_close = close_expectation::empty_close;
+    if (c.empty != empty_close::allowed)
+        j["empty"] = c.empty == empty_close::required ? "required" : "forbidden";
+    if (c.reason) j["reason"] = *c.reason;
+    return j;
+}
+
+} // namespace
 
 json case_to_json(const case_def& c) {
     json j = json::object();
@@ -120,11 +161,24 @@ json case_to_json(const case_def& c) {
     if (!c.description.empty()) j["description"] = c.description;
     j["rfc"] = c.rfc;
     j["quote"] = c.quote;
+    if (!c.requirement.empty()) j["requirement"] = c.requirement;
+    if (!c.note.empty()) j["note"] = c.note;
+    if (c.roles != std::vector<peer_role>{peer_role::server}) {
+        json roles = json::array();
+        for (auto r : c.roles)
+            roles.push_back(std::string(to_string(r)));
+        j["roles"] = roles;
+    }
     if (!c.headers.empty()) {
         json h = json::array();
         for (const auto& p : c.headers)
             h.push_back(p.name + ": " + p.value);
         j["headers"] = h;
+    }
+    if (auto h = handshake_to_json(c.handshake); !h.empty()) j["handshake"] = h;
+    if (!c.extensions.offer.empty()) {
+        j["extensions"] = {{"offer", c.extensions.offer}};
+        if (!c.extensions.require.empty()) j["extensions"]["require"] = c.extensions.require;
     }
     json steps = json::array();
     for (const auto& s : c.steps)
@@ -141,12 +195,10 @@ json case_to_json(const case_def& c) {
                 events.push_back(event_to_json(ev));
             lists.push_back(events);
         }
-        expect[e.level] = lists;
+        expect[std::string(report::to_string(e.level))] = lists;
     }
     j["expect"] = expect;
-    j["close"] = {{"by", c.close.by_harness ? "harness" : "peer"},
-                  {"codes", c.close.codes},
-                  {"clean", c.close.clean}};
+    j["close"] = close_to_json(c.close);
     if (c.close_failure_fatal) j["close_failure_fatal"] = true;
     if (c.wrong_endpoint_fatal) j["wrong_endpoint_fatal"] = true;
     if (c.suppress_close) j["suppress_close"] = true;

@@ -11,10 +11,6 @@
 
 namespace wsspec::catalog {
 
-// A payload as the most readable PAYLOAD form that loads back to the same bytes: printable
-// ASCII as a string, else {"hex": ...}.
-nlohmann::json payload_to_json(const bytes& b);
-
 nlohmann::json case_to_json(const case_def& c);
 
 // A whole case file: {"group", "title", "cases": [...]}.

@@ -8,9 +8,9 @@
 namespace wsspec::catalog {
 
 // `opcode` and `fin` are given apart because fragmentation changes them frame by frame;
-// `automatic_key` masks a frame whose mask is "auto".
+// `automatic_key` masks a frame whose mask is "auto" (none: wsspec is the server).
 inline frame_spec to_frame_spec(const frame_def& f, std::uint8_t opcode, bool fin,
-                                const mask_key& automatic_key) {
+                                const std::optional<mask_key>& automatic_key) {
     frame_spec spec;
     spec.opcode_nibble = opcode;
     spec.fin = fin;

@@ -1,8 +1,175 @@
 #include "harness/catalog/payload.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+#include "codec/utf8.hpp"
 
 namespace wsspec::catalog {
+namespace {
+
+using nlohmann::json;
+
+// Patterns are generated a block at a time when hashed or compared: never the whole payload.
+constexpr std::size_t block = 64 * 1024;
+
+EVP_MD_CTX* new_sha1() {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
+    return ctx;
+}
+
+sha1_digest final_sha1(EVP_MD_CTX* ctx) {
+    sha1_digest d{};
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx, d.data(), &n);
+    EVP_MD_CTX_free(ctx);
+    return d;
+}
+
+bool printable(std::span<const std::uint8_t> b) {
+    return std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+}
+
+} // namespace
+
+payload payload::pattern(bytes unit, std::uint64_t size) {
+    payload p;
+    p.form_ = form::pattern;
+    p.size_ = size;
+    p.data_ = std::move(unit);
+    return p;
+}
+
+payload payload::any(std::uint64_t size) {
+    payload p;
+    p.form_ = form::any;
+    p.size_ = size;
+    return p;
+}
+
+payload payload::digest(std::uint64_t size, const sha1_digest& sha1, bytes head) {
+    payload p;
+    p.form_ = form::digest;
+    p.size_ = size;
+    p.sha1_ = sha1;
+    p.data_ = std::move(head);
+    return p;
+}
+
+void payload::generate(std::uint64_t offset, std::span<std::uint8_t> out) const {
+    if (form_ == form::literal || form_ == form::digest) {
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            std::uint64_t at = offset + i;
+            out[i] = at < data_.size() ? data_[static_cast<std::size_t>(at)] : 0;
+        }
+        return;
+    }
+    if (form_ == form::any || data_.empty()) {
+        std::fill(out.begin(), out.end(), std::uint8_t{0});
+        return;
+    }
+    std::size_t k = static_cast<std::size_t>(offset % data_.size());
+    for (auto& b : out) {
+        b = data_[k];
+        if (++k == data_.size()) k = 0;
+    }
+}
+
+bytes payload::materialize() const {
+    if (form_ == form::literal) return data_;
+    bytes out(static_cast<std::size_t>(size_));
+    generate(0, out);
+    return out;
+}
+
+bytes& payload::edit() {
+    if (form_ != form::literal) {
+        data_ = materialize();
+        form_ = form::literal;
+    }
+    return data_;
+}
+
+sha1_digest payload::sha1() const {
+    if (form_ == form::digest) return sha1_;
+    EVP_MD_CTX* ctx = new_sha1();
+    bytes buf(static_cast<std::size_t>(std::min<std::uint64_t>(size_, block)));
+    for (std::uint64_t at = 0; at < size_; at += buf.size()) {
+        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size_ - at));
+        generate(at, std::span(buf).first(n));
+        EVP_DigestUpdate(ctx, buf.data(), n);
+    }
+    return final_sha1(ctx);
+}
+
+bool payload::matches(const payload& received) const {
+    if (size_ != received.size_) return false;
+    if (form_ == form::any || received.form_ == form::any) return true;
+    if (form_ == form::digest || received.form_ == form::digest) return sha1() == received.sha1();
+    if (form_ == form::literal && received.form_ == form::literal) return data_ == received.data_;
+    // A pattern on either side: compare block by block.
+    bytes a(static_cast<std::size_t>(std::min<std::uint64_t>(size_, block))), b(a.size());
+    for (std::uint64_t at = 0; at < size_; at += a.size()) {
+        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(a.size(), size_ - at));
+        generate(at, std::span(a).first(n));
+        received.generate(at, std::span(b).first(n));
+        if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin()))
+            return false;
+    }
+    return true;
+}
+
+payload_sink::payload_sink() = default;
+
+payload_sink::~payload_sink() {
+    if (sha_) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(sha_));
+}
+
+void payload_sink::start_hashing() {
+    auto* ctx = new_sha1();
+    EVP_DigestUpdate(ctx, kept_.data(), kept_.size());
+    sha_ = ctx;
+}
+
+void payload_sink::append(std::span<const std::uint8_t> chunk) {
+    size_ += chunk.size();
+    if (!sha_ && kept_.size() + chunk.size() <= kept_bytes) {
+        kept_.insert(kept_.end(), chunk.begin(), chunk.end());
+        return;
+    }
+    if (!sha_) start_hashing();
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), chunk.data(), chunk.size());
+}
+
+payload payload_sink::finish() {
+    payload p;
+    if (sha_) {
+        auto d = final_sha1(static_cast<EVP_MD_CTX*>(sha_));
+        sha_ = nullptr;
+        kept_.resize(std::min<std::size_t>(kept_.size(), 64));
+        p = payload::digest(size_, d, std::move(kept_));
+    } else {
+        p = payload(std::move(kept_));
+    }
+    kept_ = {};
+    size_ = 0;
+    return p;
+}
+
+std::string to_hex(std::span<const std::uint8_t> b) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(b.size() * 2);
+    for (auto c : b) {
+        s += digits[c >> 4];
+        s += digits[c & 0xf];
+    }
+    return s;
+}
 
 result<bytes> parse_hex(std::string_view hex) {
     bytes out;
@@ -28,27 +195,37 @@ result<bytes> parse_hex(std::string_view hex) {
     return out;
 }
 
-result<bytes> parse_payload(const nlohmann::json& j) {
+result<payload> parse_payload(const json& j, bool expectation) {
     if (j.is_string()) {
         const auto& s = j.get_ref<const std::string&>();
-        return bytes(s.begin(), s.end());
+        return payload(bytes(s.begin(), s.end()));
     }
-    if (!j.is_object())
-        return make_error("expected a string, {\"hex\": ...}, {\"pattern\": ..., \"size\": N} or "
-                          "{\"pattern_hex\": ..., \"size\": N}");
+    const char* forms = expectation ? "expected a string, {\"hex\": ...}, {\"pattern\": ..., "
+                                      "\"size\": N}, {\"pattern_hex\": ..., \"size\": N} or "
+                                      "{\"size\": N}"
+                                    : "expected a string, {\"hex\": ...}, {\"pattern\": ..., "
+                                      "\"size\": N} or {\"pattern_hex\": ..., \"size\": N}";
+    if (!j.is_object()) return make_error(forms);
     if (j.contains("hex")) {
         if (j.size() != 1 || !j["hex"].is_string())
             return make_error("expected {\"hex\": \"...\"}");
-        return parse_hex(j["hex"].get<std::string>());
+        auto b = parse_hex(j["hex"].get<std::string>());
+        if (!b) return b.error();
+        return payload(std::move(*b));
+    }
+    if (!j.contains("size") || !j["size"].is_number_unsigned())
+        return make_error(std::string(forms) + ", got " + j.dump());
+    std::uint64_t size = j["size"].get<std::uint64_t>();
+    if (size > (std::uint64_t{1} << 31)) return make_error("size is over 2 GiB");
+    if (j.size() == 1) {
+        if (!expectation)
+            return make_error("{\"size\": N} (any content) is only for expected events");
+        return payload::any(size);
     }
     bool text = j.contains("pattern");
-    if (!text && !j.contains("pattern_hex")) return make_error("unknown payload " + j.dump());
+    if ((!text && !j.contains("pattern_hex")) || j.size() != 2) return make_error(forms);
     const auto& p = text ? j["pattern"] : j["pattern_hex"];
     if (!p.is_string()) return make_error("the pattern must be a string");
-    if (!j.contains("size") || !j["size"].is_number_unsigned() || j.size() != 2)
-        return make_error("a pattern needs \"size\": N");
-    std::uint64_t size = j["size"].get<std::uint64_t>();
-    if (size > (std::uint64_t{1} << 30)) return make_error("size is over 1 GiB");
     bytes unit;
     if (text) {
         const auto& s = p.get_ref<const std::string&>();
@@ -59,10 +236,54 @@ result<bytes> parse_payload(const nlohmann::json& j) {
         unit = std::move(*h);
     }
     if (unit.empty()) return make_error("the pattern is empty");
-    bytes out(size);
-    for (std::size_t i = 0; i < size; ++i)
-        out[i] = unit[i % unit.size()];
-    return out;
+    return payload::pattern(std::move(unit), size);
+}
+
+json payload_to_json(const payload& p) {
+    switch (p.kind()) {
+    case payload::form::literal:
+        if (printable(p.data())) return std::string(p.data().begin(), p.data().end());
+        return {{"hex", to_hex(p.data())}};
+    case payload::form::pattern:
+        if (printable(p.data()))
+            return {{"pattern", std::string(p.data().begin(), p.data().end())}, {"size", p.size()}};
+        return {{"pattern_hex", to_hex(p.data())}, {"size", p.size()}};
+    case payload::form::any:
+    case payload::form::digest: return {{"size", p.size()}};
+    }
+    return nullptr;
+}
+
+std::string preview(const payload& p, std::size_t max) {
+    bytes head(static_cast<std::size_t>(std::min<std::uint64_t>(p.size(), max)));
+    if (p.kind() == payload::form::digest) head.resize(std::min(head.size(), p.data().size()));
+    p.generate(0, head);
+    std::string s;
+    // Text if it is UTF-8 so far: the cut may fall inside a character.
+    if (utf8_validator{}.feed(head).status != utf8_status::invalid) {
+        s = "\"" + std::string(head.begin(), head.end()) + "\"";
+    } else {
+        s = "0x" + to_hex(head);
+    }
+    if (head.size() < p.size()) s += "...";
+    return s;
+}
+
+std::string describe(const payload& p, std::size_t max_preview) {
+    switch (p.kind()) {
+    case payload::form::any: return fmt::format("{} B (any content)", p.size());
+    case payload::form::digest: {
+        auto d = p.sha1();
+        return fmt::format("{} B {} sha1 {}", p.size(), preview(p, max_preview),
+                           to_hex(std::span(d).first(8)));
+    }
+    case payload::form::pattern:
+        if (p.size() > max_preview)
+            return fmt::format("{} B pattern {}", p.size(), preview(payload(p.data()), 16));
+        [[fallthrough]];
+    case payload::form::literal: break;
+    }
+    return fmt::format("{} B {}", p.size(), preview(p, max_preview));
 }
 
 } // namespace wsspec::catalog

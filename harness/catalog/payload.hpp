@@ -1,16 +1,101 @@
 #pragma once
-// PAYLOAD values of case files: "text", {"hex": ...}, {"pattern": ..., "size": N},
-// {"pattern_hex": ..., "size": N}.
+// A payload as a case gives it. Literal bytes, or a pattern repeated to a size that is generated
+// only when it is sent or compared, so a catalog with 16 MiB messages costs nothing to load or
+// list. Received messages larger than `kept_bytes` are held as size + SHA-1 (a digest), hashed
+// as they stream in, never buffered whole.
+//
+// Case-file forms (cases/README.md, PAYLOAD): "text", {"hex": ...}, {"pattern": ..., "size": N},
+// {"pattern_hex": ..., "size": N}, and in expectations only {"size": N} (any content).
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "codec/result.hpp"
-#include "harness/catalog/case_model.hpp"
 
 namespace wsspec::catalog {
 
-result<bytes> parse_payload(const nlohmann::json& j);
+using bytes = std::vector<std::uint8_t>;
+using sha1_digest = std::array<std::uint8_t, 20>;
+
+class payload {
+public:
+    enum class form : std::uint8_t {
+        literal, // bytes()
+        pattern, // unit repeated and cut to size()
+        any,     // expectations: any content of size()
+        digest,  // received and too large to keep: size() and sha1() only
+    };
+
+    payload() = default;
+    payload(bytes literal)
+        : form_(form::literal), size_(literal.size()), data_(std::move(literal)) {}
+    static payload pattern(bytes unit, std::uint64_t size);
+    static payload any(std::uint64_t size);
+    static payload digest(std::uint64_t size, const sha1_digest& sha1, bytes head);
+
+    form kind() const noexcept { return form_; }
+    std::uint64_t size() const noexcept { return form_ == form::literal ? data_.size() : size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    // literal: the bytes; pattern: the unit; digest: the first bytes (for previews); any: empty.
+    const bytes& data() const noexcept { return data_; }
+    // Every byte (literal or pattern); a digest or `any` yields what it has.
+    bytes materialize() const;
+    // The bytes, to change them in place (the live fuzzer mutates and shrinks payloads); a
+    // pattern becomes its literal bytes first.
+    bytes& edit();
+    // Bytes [offset, offset + out.size()) of a literal or pattern payload.
+    void generate(std::uint64_t offset, std::span<std::uint8_t> out) const;
+    sha1_digest sha1() const;
+
+    // The same content (for `any`: the same size). Either side may be any form.
+    bool matches(const payload& received) const;
+    // Exact identity of the description (the writer's round trip), not of the content.
+    bool operator==(const payload&) const = default;
+
+private:
+    form form_ = form::literal;
+    std::uint64_t size_ = 0;
+    bytes data_;
+    sha1_digest sha1_{};
+};
+
+// Streams a message's bytes in: keeps them up to `kept_bytes`, past that hashes them and keeps
+// only the first bytes. A 16 MiB echo costs 20 bytes of digest, not 16 MiB.
+class payload_sink {
+public:
+    static constexpr std::size_t kept_bytes = 64 * 1024;
+    payload_sink();
+    ~payload_sink();
+    payload_sink(const payload_sink&) = delete;
+    payload_sink& operator=(const payload_sink&) = delete;
+
+    void append(std::span<const std::uint8_t> chunk);
+    payload finish(); // and start over
+    std::uint64_t size() const noexcept { return size_; }
+
+private:
+    void start_hashing();
+    bytes kept_;
+    std::uint64_t size_ = 0;
+    void* sha_ = nullptr; // EVP_MD_CTX, once past kept_bytes
+};
+
+result<payload> parse_payload(const nlohmann::json& j, bool expectation = false);
 result<bytes> parse_hex(std::string_view hex);
+std::string to_hex(std::span<const std::uint8_t> b);
+
+// The most readable form that loads back to the same payload: printable ASCII as a string,
+// else {"hex": ...}; patterns and sizes as objects.
+nlohmann::json payload_to_json(const payload& p);
+
+// "5 B "Hello"" / "16777216 B pattern "BAsd7&jh23"" / "1048576 B sha1 3f2a…": for reasons.
+std::string describe(const payload& p, std::size_t max_preview = 40);
+// Autobahn's report form: text if valid UTF-8, else 0x-hex, cut at `max` bytes.
+std::string preview(const payload& p, std::size_t max);
 
 } // namespace wsspec::catalog

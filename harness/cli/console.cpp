@@ -17,13 +17,13 @@ void progress::on_result(const report::case_result& r, std::size_t done, std::si
     if (quiet_ && ok) return;
     if (tty_) {
         fmt::print(out_, "\r\033[K[{:>4}/{}] {} failed  {:<8} {} / {}", done, total, failed_, r.id,
-                   r.behavior, r.behavior_close);
+                   to_string(r.behavior), to_string(r.behavior_close));
         if (!ok)
-            fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, r.behavior, r.behavior_close,
-                       r.reason);
+            fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, to_string(r.behavior),
+                       to_string(r.behavior_close), r.reason);
     } else {
-        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id, r.behavior,
-                   r.behavior_close, r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
+        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id, to_string(r.behavior),
+                   to_string(r.behavior_close), r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
     }
     std::fflush(out_);
 }

@@ -1,14 +1,17 @@
 #pragma once
-// Runs one case on its own connection: connect, opening handshake, the case's steps, then the
-// closing handshake under Autobahn's timers; returns the observation and the verdicts.
+// Runs one case on its own connection: the opening handshake, the case's steps, then the closing
+// handshake under Autobahn's timers; returns the observation and the verdicts. wsspec is the
+// client when the peer under test is a server (run_case: it connects), and the server when the
+// peer is a client (run_case_accepted: the client connected to it).
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codec/handshake/client_request.hpp"
 #include "harness/catalog/case_model.hpp"
-#include "harness/engine/connection.hpp"
+#include "harness/engine/session.hpp"
 #include "harness/transport/tls_options.hpp"
 #include "harness/transport/url.hpp"
 #include "reports/report.hpp"
@@ -24,7 +27,7 @@ struct run_options {
     // Waits that only check that nothing more happens ("settle" in case files): fixed, or
     // derived from the handshake round trip when unset.
     std::optional<std::chrono::milliseconds> settle;
-    connection_timeouts timeouts;
+    session_timeouts timeouts;
     std::uint64_t seed = 1;
     bool wirelog = false;
 };
@@ -35,7 +38,12 @@ std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt
 // A result carrying the case's identity (id, group, title, RFC) and no verdict yet.
 report::case_result blank_result(const catalog::case_def& c);
 
-// Never throws; a harness-side failure (connect, TLS) is behavior ERROR with the reason.
+// The peer is a server. Never throws; a harness-side failure (connect, TLS) is behavior ERROR
+// with the reason.
 report::case_result run_case(const catalog::case_def& c, const run_options& o);
+
+// The peer is a client that connected on `s`; o.target is not used.
+report::case_result run_case_accepted(const catalog::case_def& c,
+                                      std::unique_ptr<transport::stream> s, const run_options& o);
 
 } // namespace wsspec::engine

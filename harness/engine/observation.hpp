@@ -1,5 +1,6 @@
 #pragma once
-// What happened on one case's connection: the input of the verdict.
+// What happened on one case's connection: the input of the verdict. The tests build these by
+// hand to drive judge() through every rule.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,24 +11,31 @@
 namespace wsspec::engine {
 
 struct observation {
+    catalog::peer_role peer = catalog::peer_role::server;
     bool connected = false;
     std::string connect_error;
-    bool handshake_ok = false;
-    std::string handshake_error;
+    // The opening handshake ended in a valid 101: the WebSocket phase ran.
+    bool upgraded = false;
+    std::string handshake_error; // why not, when not
+    // The case requires an extension the peer declined (Autobahn's UNIMPLEMENTED).
+    bool unimplemented = false;
+    std::string negotiated_extensions; // Sec-WebSocket-Extensions of the 101, as sent
     catalog::event_list received;
     // Autobahn's closing-handshake facts (autobahn-python WebSocketProtocol).
-    bool closed_by_me = false;  // the harness sent the first close frame
-    bool failed_by_me = false;  // the harness failed the connection (timer or violation)
-    bool dropped_by_me = false; // the harness closed TCP
-    bool was_clean = false;     // close frames both ways and, if the harness closed first, the
-                                // server closed TCP in time
+    bool closed_by_me = false;   // the harness sent the first close frame
+    bool failed_by_me = false;   // the harness failed the connection (timer or violation)
+    bool dropped_by_me = false;  // the harness closed TCP before the peer did
+    bool was_clean = false;      // close frames both ways and, if the harness is the client and
+                                 // closed first, the server closed TCP in time
+    bool close_received = false; // the peer sent a close frame (with or without a code)
+    bool peer_reset = false;     // the peer reset the TCP connection (a crash looks like this)
     std::string not_clean_reason;
     std::optional<std::uint16_t> remote_close_code;
     std::string remote_close_reason;
     std::optional<std::uint16_t> local_close_code;
-    std::optional<report::violation> violation; // first RFC violation by the server
+    std::optional<report::violation> violation; // first RFC violation by the peer
     double duration_ms = 0;                     // handshake done → TCP closed
-    double handshake_rtt_ms = 0;
+    report::case_metrics metrics;
 };
 
 } // namespace wsspec::engine

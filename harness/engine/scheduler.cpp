@@ -19,7 +19,7 @@ bool target_alive(const run_options& o, std::chrono::milliseconds within) {
     if (!target_accepts(o, within)) return false;
     catalog::case_def probe;
     probe.id = "liveness";
-    probe.expect = {{"OK", {{}}}};
+    probe.expect = {{report::verdict::ok, {{}}}};
     catalog::step_def close;
     close.type = catalog::step_def::kind::close;
     close.close_code = 1000;
@@ -35,7 +35,7 @@ bool target_alive(const run_options& o, std::chrono::milliseconds within) {
     // No HTTP answer. Dead if the connection was reset, as the kernel resets what is left in
     // a dead process's accept queue; a refused TLS handshake, a polite close or silence within
     // `within` still come from a running server.
-    return r.reason.find("reset") == std::string::npos;
+    return !r.peer_reset;
 }
 
 namespace {
@@ -43,7 +43,7 @@ namespace {
 // A case's connection ended badly: worth asking whether the server is still there.
 bool suspicious(const report::case_result& r) {
     return r.behavior == report::verdict::error || (!r.was_clean && !r.closed_by_me) ||
-           r.was_not_clean_reason.find("reset") != std::string::npos;
+           r.peer_reset;
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 
 namespace wsspec::engine {
 
-bool matches(std::string_view p, std::string_view s) {
+bool glob_match(std::string_view p, std::string_view s) {
     // Iterative wildcard match with backtracking to the last '*'.
     std::size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
     while (si < s.size()) {
@@ -48,9 +48,9 @@ std::vector<catalog::case_def> select(const std::vector<catalog::case_def>& all,
     for (const auto& c : all) {
         bool in = include.empty();
         for (const auto& p : include)
-            in = in || matches(p, c.id);
+            in = in || glob_match(p, c.id);
         for (const auto& p : exclude)
-            in = in && !matches(p, c.id);
+            in = in && !glob_match(p, c.id);
         if (in) out.push_back(c);
     }
     return out;

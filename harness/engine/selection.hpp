@@ -9,7 +9,7 @@
 
 namespace wsspec::engine {
 
-bool matches(std::string_view pattern, std::string_view id);
+bool glob_match(std::string_view pattern, std::string_view id);
 // Comma-separated patterns, as -c/-x take them.
 std::vector<std::string> split_patterns(std::string_view list);
 std::vector<catalog::case_def> select(const std::vector<catalog::case_def>& all,

@@ -1,45 +1,20 @@
 #include "harness/engine/verdict.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "codec/utf8.hpp"
-
 namespace wsspec::engine {
 namespace {
 
+using catalog::close_expectation;
 using catalog::event;
-namespace v = report::verdict;
+using report::verdict;
 
-std::string preview(const catalog::bytes& p, std::size_t max) {
-    std::size_t n = std::min(p.size(), max);
-    std::span<const std::uint8_t> head(p.data(), n);
-    std::string s;
-    // Text if it is UTF-8 so far: the cut may fall inside a character.
-    if (utf8_validator{}.feed(head).status != utf8_status::invalid) {
-        s.assign(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(n));
-        s = "\"" + s + "\"";
-    } else {
-        s = "0x";
-        for (std::size_t i = 0; i < n; ++i)
-            s += fmt::format("{:02x}", p[i]);
-    }
-    if (n < p.size()) s += "...";
-    return s;
-}
-
-std::string describe(const event& e) {
-    switch (e.type) {
-    case event::kind::text:
-        return fmt::format("message text {} B {}", e.payload.size(), preview(e.payload, 40));
-    case event::kind::binary:
-        return fmt::format("message binary {} B {}", e.payload.size(), preview(e.payload, 40));
-    case event::kind::pong:
-        return fmt::format("pong {} B {}", e.payload.size(), preview(e.payload, 40));
-    case event::kind::timeout: return "timeout " + e.tag;
-    }
-    return "?";
+bool in_order(const catalog::event_list& expected, const catalog::event_list& received) {
+    return expected.size() == received.size() &&
+           std::equal(expected.begin(), expected.end(), received.begin(), catalog::event_matches);
 }
 
 std::string codes_text(const std::vector<std::uint16_t>& codes) {
@@ -49,111 +24,135 @@ std::string codes_text(const std::vector<std::uint16_t>& codes) {
     return s;
 }
 
+std::string level_text(verdict v) {
+    return std::string(report::to_string(v));
+}
+
+// behavior from the events: the first level with a matching outcome.
+std::pair<verdict, std::string> judge_events(const catalog::case_def& c, const observation& o) {
+    for (const auto& e : c.expect)
+        for (const auto& outcome : e.outcomes)
+            if (outcome_matches(c, outcome, o.received)) {
+                if (e.level == verdict::ok) return {verdict::ok, ""};
+                return {e.level, "received " + catalog::describe(o.received) + ", only " +
+                                     level_text(e.level)};
+            }
+    std::string expected;
+    for (const auto& e : c.expect)
+        for (const auto& outcome : e.outcomes)
+            expected += (expected.empty() ? "" : " or ") + level_text(e.level) + " " +
+                        catalog::describe(outcome);
+    return {verdict::failed,
+            "expected " + expected + ", received " + catalog::describe(o.received)};
+}
+
+// The code rules of behaviorClose: Autobahn's "X or empty", and what a case may add.
+std::string wrong_close(const close_expectation& want, const observation& o) {
+    using empty_close = close_expectation::empty_close;
+    if (!o.close_received) return "";
+    if (o.remote_close_code) {
+        if (want.empty == empty_close::required)
+            return fmt::format("the peer's close should have been empty, was {}",
+                               *o.remote_close_code);
+        if (std::find(want.codes.begin(), want.codes.end(), *o.remote_close_code) ==
+            want.codes.end())
+            return fmt::format(
+                "the close code should have been {}{}, was {}", codes_text(want.codes),
+                want.empty == empty_close::allowed ? " or empty" : "", *o.remote_close_code);
+    } else if (want.empty == empty_close::forbidden) {
+        return fmt::format("the close code should have been {}, the close frame was empty",
+                           codes_text(want.codes));
+    }
+    return "";
+}
+
+// behaviorClose, in Autobahn's order, for a case whose WebSocket connection opened.
+std::pair<verdict, std::string> judge_close(const catalog::case_def& c, const observation& o) {
+    using endpoint = close_expectation::endpoint;
+    const auto& want = c.close;
+    if (want.by == endpoint::none)
+        return {verdict::failed, "the peer accepted the opening handshake; it had to refuse it"};
+    if ((want.by == endpoint::harness) != o.closed_by_me)
+        return {verdict::failed,
+                want.by == endpoint::harness
+                    ? "the peer closed the connection, the harness was to close it"
+                    : "the peer did not fail the connection; the harness had to close it"};
+    if (want.clean && !o.was_clean)
+        return {verdict::unclean, "the closing handshake was not clean: " + o.not_clean_reason};
+    if (auto why = wrong_close(want, o); !why.empty()) return {verdict::wrong_code, why};
+    if (want.reason && o.close_received && o.remote_close_reason != *want.reason)
+        return {verdict::failed, fmt::format("the close reason should have been \"{}\", was \"{}\"",
+                                             *want.reason, o.remote_close_reason)};
+    if (o.dropped_by_me && o.peer == catalog::peer_role::server)
+        return {verdict::failed_by_client,
+                "the harness had to close TCP: the server should close it (RFC 6455 §7.1.1)"};
+    return {verdict::ok, ""};
+}
+
+std::string join(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return a.empty() ? b : a;
+    return a + "; " + b;
+}
+
 } // namespace
 
-std::string describe(const catalog::event_list& events) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < events.size(); ++i)
-        s += (i ? ", " : "") + describe(events[i]);
-    return s + "]";
-}
-
-nlohmann::json to_json(const catalog::event_list& events) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& e : events) {
-        switch (e.type) {
-        case event::kind::text: a.push_back({"message", preview(e.payload, 64), false}); break;
-        case event::kind::binary: a.push_back({"message", preview(e.payload, 64), true}); break;
-        case event::kind::pong: a.push_back({"pong", preview(e.payload, 64)}); break;
-        case event::kind::timeout: a.push_back({"timeout", e.tag}); break;
-        }
-    }
-    return a;
-}
-
-bool matches(const catalog::case_def& c, const catalog::event_list& expected,
-             const catalog::event_list& received) {
-    if (!c.pongs_apart) return expected == received;
+bool outcome_matches(const catalog::case_def& c, const catalog::event_list& expected,
+                     const catalog::event_list& received) {
+    if (!c.pongs_apart) return in_order(expected, received);
     if (expected.size() != received.size()) return false;
     auto split = [](const catalog::event_list& l) {
         std::pair<catalog::event_list, catalog::event_list> p;
         for (const auto& e : l)
-            (e.type == catalog::event::kind::pong ? p.first : p.second).push_back(e);
+            (e.type == event::kind::pong ? p.first : p.second).push_back(e);
         return p;
     };
-    return split(expected) == split(received);
+    auto [ep, eo] = split(expected);
+    auto [rp, ro] = split(received);
+    return in_order(ep, rp) && in_order(eo, ro);
 }
 
 judgement judge(const catalog::case_def& c, const observation& o) {
-    judgement j{v::failed, v::failed, ""};
-    if (!o.handshake_ok) {
-        j.reason = "the WebSocket opening handshake was never completed: " + o.handshake_error;
-        return j;
-    }
-    if (c.informational) return {v::informational, v::informational, ""};
+    const bool judges_http =
+        c.observes(event::kind::http_response) || c.observes(event::kind::http_request);
+    if (!o.upgraded && !judges_http)
+        return {verdict::failed, verdict::failed,
+                "the WebSocket opening handshake was never completed: " + o.handshake_error};
+    if (c.informational) return {verdict::informational, verdict::informational, ""};
 
-    std::string behavior_reason;
-    for (const auto& e : c.expect) {
-        for (const auto& outcome : e.outcomes) {
-            if (matches(c, outcome, o.received)) {
-                j.behavior = e.level;
-                break;
-            }
-        }
-        if (j.behavior != v::failed) break;
-    }
-    if (j.behavior == v::failed) {
-        std::string expected;
-        for (const auto& e : c.expect)
-            for (const auto& outcome : e.outcomes)
-                expected += (expected.empty() ? "" : " or ") + e.level + " " + describe(outcome);
-        behavior_reason = "expected " + expected + ", received " + describe(o.received);
-    } else if (j.behavior == v::non_strict) {
-        behavior_reason = "received " + describe(o.received) + ", only acceptable as NON-STRICT";
-    }
+    auto [behavior, behavior_reason] = judge_events(c, o);
+    std::pair<verdict, std::string> close;
+    if (o.upgraded)
+        close = judge_close(c, o);
+    else if (c.close.by == close_expectation::endpoint::none)
+        close = {verdict::ok, ""};
+    else
+        close = {verdict::failed, "no WebSocket connection was opened: " + o.handshake_error};
+    auto [behavior_close, close_reason] = close;
 
-    // The close verdict, in Autobahn's order.
-    std::string close_reason;
-    if (c.close.by_harness != o.closed_by_me) {
-        j.behavior_close = v::failed;
-        close_reason = c.close.by_harness
-                           ? "the server closed the connection, the harness was to close it"
-                           : "the server did not fail the connection; the harness had to close it";
-    } else if (c.close.clean && !o.was_clean) {
-        j.behavior_close = v::unclean;
-        close_reason = "the closing handshake was not clean: " + o.not_clean_reason;
-    } else if (o.remote_close_code && std::find(c.close.codes.begin(), c.close.codes.end(),
-                                                *o.remote_close_code) == c.close.codes.end()) {
-        j.behavior_close = v::wrong_code;
-        close_reason = fmt::format("the close code should have been {} or empty, was {}",
-                                   codes_text(c.close.codes), *o.remote_close_code);
-    } else if (o.dropped_by_me) {
-        j.behavior_close = v::failed_by_client;
-        close_reason = "the harness had to close TCP: the server should close it (RFC 6455 §7.1.1)";
-    } else {
-        j.behavior_close = v::ok;
+    if (o.unimplemented) {
+        behavior = verdict::unimplemented;
+        behavior_reason = "the peer declined the extension the case requires (" +
+                          c.extensions.require + "); it negotiated \"" + o.negotiated_extensions +
+                          "\"";
     }
-
-    if (c.close_failure_fatal && j.behavior_close == v::wrong_code) {
-        j.behavior = v::failed;
+    if (c.close_failure_fatal && behavior_close == verdict::wrong_code) {
+        behavior = verdict::failed;
         behavior_reason = close_reason;
     }
-    if (c.wrong_endpoint_fatal && c.close.by_harness != o.closed_by_me) {
-        j.behavior = v::failed;
+    if (c.wrong_endpoint_fatal && o.upgraded &&
+        (c.close.by == close_expectation::endpoint::harness) != o.closed_by_me) {
+        behavior = verdict::failed;
         behavior_reason = close_reason;
     }
     if (o.violation) {
         // Autobahn fails such a connection silently; we name the rule.
-        j.behavior = v::failed;
-        behavior_reason = fmt::format(
-            "the server broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
-            o.violation->section, o.violation->text, o.violation->rule, o.violation->offset);
+        behavior = verdict::failed;
+        behavior_reason =
+            fmt::format("the {} broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
+                        catalog::to_string(o.peer), o.violation->section, o.violation->text,
+                        o.violation->rule, o.violation->offset);
     }
-    if (!behavior_reason.empty() && !close_reason.empty())
-        j.reason = behavior_reason + "; " + close_reason;
-    else
-        j.reason = behavior_reason.empty() ? close_reason : behavior_reason;
-    return j;
+    return {behavior, behavior_close, join(behavior_reason, close_reason)};
 }
 
 } // namespace wsspec::engine

@@ -1,6 +1,9 @@
 #pragma once
 // Autobahn|Testsuite's two verdicts (autobahntestsuite/case/case.py, onConnectionLost), computed
-// from an observation. Pure: the tests drive it with hand-made observations.
+// from an observation, with wsspec's additions: HTTP events for cases that judge the opening
+// handshake, expectations on the peer's close (reason, empty or not), UNIMPLEMENTED when a
+// required extension is declined, and the named RFC rule of any violation. Pure: the tests drive
+// it with hand-made observations.
 #include <string>
 
 #include "harness/catalog/case_model.hpp"
@@ -9,21 +12,16 @@
 namespace wsspec::engine {
 
 struct judgement {
-    std::string behavior;
-    std::string behavior_close;
+    report::verdict behavior = report::verdict::failed;
+    report::verdict behavior_close = report::verdict::failed;
     std::string reason; // one line; empty when both verdicts are OK
 };
 
 judgement judge(const catalog::case_def& c, const observation& o);
 
-// Does `received` match one expected outcome of the case? Exactly, or with c.pongs_apart the
-// pongs and the other events each in their own order.
-bool matches(const catalog::case_def& c, const catalog::event_list& expected,
-             const catalog::event_list& received);
-
-// "[message text 5 B "Hello", pong 0 B]", payloads cut to 40 bytes.
-std::string describe(const catalog::event_list& events);
-// Report form of an event list (Autobahn's: text if valid UTF-8, else 0x-hex; cut at 64 bytes).
-nlohmann::json to_json(const catalog::event_list& events);
+// Does `received` match one expected outcome of the case? Event by event in order, or with
+// c.pongs_apart the pongs and the other events each in their own order.
+bool outcome_matches(const catalog::case_def& c, const catalog::event_list& expected,
+                     const catalog::event_list& received);
 
 } // namespace wsspec::engine

@@ -42,7 +42,8 @@ struct run_verdict {
 };
 
 bool got_pong(const report::case_result& r, const catalog::bytes& probe) {
-    auto want = engine::to_json(catalog::event_list{{catalog::event::kind::pong, probe, {}}});
+    auto want =
+        catalog::to_report_json(catalog::event_list{{catalog::event::kind::pong, probe, {}}});
     for (const auto& e : r.received)
         if (e == want[0]) return true;
     return false;
@@ -63,10 +64,7 @@ run_verdict judge_run(const report::case_result& r, const model_outcome& m,
     }
     // The server did what the conformant-server model predicts: nothing to look into.
     if (r.behavior == report::verdict::ok && r.behavior_close == report::verdict::ok) return v;
-    bool handshake_done =
-        !r.http_response.empty() &&
-        r.reason.rfind("the WebSocket opening handshake was never completed", 0) != 0;
-    if (r.behavior == report::verdict::error || !handshake_done) {
+    if (r.behavior == report::verdict::error || !r.upgraded) {
         v.what = run_verdict::kind::maybe_crash;
         v.detail = r.reason;
         return v;
@@ -170,7 +168,7 @@ private:
         x.m = model_server(c);
         set_expectation(c, x.m, std::chrono::duration<double>(o_.hang_timeout).count());
         x.r = engine::run_case(c, options());
-        x.v = judge_run(x.r, x.m, c.steps.back().frame.payload, o_.hang_timeout);
+        x.v = judge_run(x.r, x.m, c.steps.back().frame.data.materialize(), o_.hang_timeout);
         x.c = std::move(c);
         return x;
     }

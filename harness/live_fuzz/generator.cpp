@@ -84,7 +84,7 @@ step_def send(frame_def f) {
 frame_def frame(std::uint8_t opcode, bytes payload, bool fin = true) {
     frame_def f;
     f.opcode = opcode;
-    f.payload = std::move(payload);
+    f.data = catalog::payload(std::move(payload));
     f.fin = fin;
     return f;
 }
@@ -145,13 +145,15 @@ void add_broken_frame(dice& d, const generator_options& o, catalog::case_def& c)
     case 3:
         f.opcode = d.chance(50) ? 0x9 : 0x8;
         f.fin = false;
-        f.payload.resize(std::min<std::size_t>(f.payload.size(), 125));
+        f.data.edit().resize(std::min<std::size_t>(f.data.edit().size(), 125));
         break;
     case 4: f.mask = frame_def::mask_mode::none; break; // §5.1: clients MUST mask
     case 5:
         f.encoding = d.chance(50) ? length_encoding::force_16 : length_encoding::force_64;
         break;
-    case 6: f.declared_length = d.chance(50) ? f.payload.size() / 2 : std::uint64_t{1} << 63; break;
+    case 6:
+        f.declared_length = d.chance(50) ? f.data.edit().size() / 2 : std::uint64_t{1} << 63;
+        break;
     case 7:
         f.fin = false;
         c.steps.push_back(send(f));
@@ -160,11 +162,11 @@ void add_broken_frame(dice& d, const generator_options& o, catalog::case_def& c)
     default: { // text that is not UTF-8, in a whole or fragmented message
         f.opcode = 0x1;
         auto bad = invalid_utf8(d);
-        auto at = d.below(f.payload.size() + 1);
-        f.payload.insert(f.payload.begin() + static_cast<std::ptrdiff_t>(at), bad.begin(),
-                         bad.end());
+        auto at = d.below(f.data.edit().size() + 1);
+        f.data.edit().insert(f.data.edit().begin() + static_cast<std::ptrdiff_t>(at), bad.begin(),
+                             bad.end());
         auto s = send(f);
-        if (d.chance(40)) s.fragment = 1 + d.below(f.payload.size());
+        if (d.chance(40)) s.fragment = 1 + d.below(f.data.edit().size());
         c.steps.push_back(std::move(s));
         return;
     }
@@ -200,7 +202,7 @@ void add_raw(dice& d, catalog::case_def& c) {
 // Write the step's frames in small pieces, or each as its own TCP write.
 void vary_writes(dice& d, step_def& s) {
     if (s.type != step_def::kind::send) return;
-    std::size_t size = s.frame.payload.size() + 14;
+    std::size_t size = s.frame.data.edit().size() + 14;
     if (d.chance(10))
         s.chop = std::max<std::size_t>(1 + d.below(8), size / 16); // at most ~16 writes
     else if (d.chance(20))

@@ -51,12 +51,13 @@ bytes wire_bytes(const catalog::case_def& c) {
         switch (s.type) {
         case step_def::kind::send: {
             const auto& f = s.frame;
+            const auto payload = f.data.materialize();
             if (!s.fragment) {
-                append_frame(out, f, f.opcode, f.fin, f.payload);
+                append_frame(out, f, f.opcode, f.fin, payload);
                 break;
             }
             // As the runner splits it: first frame with the opcode, then continuations.
-            std::span<const std::uint8_t> p(f.payload);
+            std::span<const std::uint8_t> p(payload);
             std::size_t pos = 0;
             do {
                 std::size_t n = std::min(s.fragment, p.size() - pos);
@@ -66,16 +67,22 @@ bytes wire_bytes(const catalog::case_def& c) {
             } while (pos < p.size());
             break;
         }
-        case step_def::kind::raw: out.insert(out.end(), s.raw.begin(), s.raw.end()); break;
+        case step_def::kind::raw: {
+            auto raw = s.raw.materialize();
+            out.insert(out.end(), raw.begin(), raw.end());
+            break;
+        }
         case step_def::kind::close: {
             catalog::frame_def f;
             f.opcode = 0x8;
             bytes body;
             if (s.close_payload) {
-                body = *s.close_payload;
+                body = s.close_payload->materialize();
             } else if (s.close_code) {
-                body.resize(125);
-                body.resize(write_close_payload(*s.close_code, s.close_reason, body));
+                // As the session sends it: the reason whole, whatever its length.
+                body = {static_cast<std::uint8_t>(*s.close_code >> 8),
+                        static_cast<std::uint8_t>(*s.close_code)};
+                body.insert(body.end(), s.close_reason.begin(), s.close_reason.end());
             }
             append_frame(out, f, 0x8, true, body);
             break;
@@ -136,27 +143,28 @@ model_outcome model_server(const catalog::case_def& c) {
 }
 
 void set_expectation(catalog::case_def& c, const model_outcome& m, double patience_s) {
-    c.expect = {{"OK", {m.events}}};
+    c.expect = {{report::verdict::ok, {m.events}}};
+    using endpoint = catalog::close_expectation::endpoint;
     c.pongs_apart = true;
     c.timer = catalog::case_def::timer_kind::kill;
     c.timer_seconds = patience_s;
     switch (m.how) {
     case model_outcome::end::open:
         // Every expected event arrived: the harness closes (Autobahn's finishWhenDone).
-        c.close = {true, {1000}, true};
+        c.close = {endpoint::harness, {1000}, true};
         break;
     case model_outcome::end::failed:
-        c.close = {false, {m.close_code}, false};
+        c.close = {endpoint::peer, {m.close_code}, false};
         // A server that reads whole frames before checking them may wait for this one's rest.
         if (!m.error_frame_complete) c.timer_seconds = std::min(patience_s, 0.5);
         break;
     case model_outcome::end::closed:
         // RFC 6455 §5.5.1: the server echoes the status code it received.
-        c.close = {false, {m.close_code}, false};
+        c.close = {endpoint::peer, {m.close_code}, false};
         break;
     case model_outcome::end::incomplete:
         // Nothing ends this connection but the harness: keep the wait short.
-        c.close = {true, {1000}, false};
+        c.close = {endpoint::harness, {1000}, false};
         c.timer_seconds = std::min(patience_s, 0.5);
         c.suppress_close = true;
         break;

@@ -65,13 +65,15 @@ public:
             // Payloads: empty, else halve while it still reproduces.
             for (bool progress = true; progress && !exhausted();) {
                 progress = false;
-                auto& p = best_.steps[i].type == step_def::kind::raw ? best_.steps[i].raw
-                                                                     : best_.steps[i].frame.payload;
+                auto& p = best_.steps[i].type == step_def::kind::raw
+                              ? best_.steps[i].raw.edit()
+                              : best_.steps[i].frame.data.edit();
                 if (p.empty()) break;
                 for (std::size_t keep : {std::size_t{0}, p.size() / 2}) {
                     if (keep >= p.size()) continue;
                     bool cut = variant([keep](step_def& s) {
-                        auto& q = s.type == step_def::kind::raw ? s.raw : s.frame.payload;
+                        auto& q =
+                            s.type == step_def::kind::raw ? s.raw.edit() : s.frame.data.edit();
                         if (s.fragment && keep > 0) s.fragment = std::min(s.fragment, keep);
                         q.resize(keep);
                         return s.type != step_def::kind::raw || keep > 0;

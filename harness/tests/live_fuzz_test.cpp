@@ -29,7 +29,7 @@ std::string dump(const case_def& c) {
 step_def send(std::uint8_t op, bytes payload, bool fin = true) {
     step_def s;
     s.frame.opcode = op;
-    s.frame.payload = std::move(payload);
+    s.frame.data = catalog::payload(std::move(payload));
     s.frame.fin = fin;
     return s;
 }
@@ -47,7 +47,7 @@ TEST(LiveFuzzGenerator, SameSeedAndRunSameCaseOtherwiseDifferent) {
     EXPECT_EQ(c.id, "fuzz.7.42");
     ASSERT_FALSE(c.steps.empty());
     EXPECT_EQ(c.steps.back().frame.opcode, 0x9);
-    EXPECT_EQ(c.steps.back().frame.payload, probe_payload(42));
+    EXPECT_EQ(c.steps.back().frame.data.materialize(), probe_payload(42));
     EXPECT_LE(c.steps.size() - 1, o.max_steps * 12)
         << "a step adds at most a message's fragments and pings";
 }
@@ -73,7 +73,7 @@ TEST(LiveFuzzGenerator, CoversTheMutationsTheIssueNames) {
             fragmented |= s.fragment > 0 || !f.fin;
             chopped |= s.chop > 0;
             close |= f.opcode == 0x8;
-            big |= f.payload.size() > 65535;
+            big |= f.data.size() > 65535;
             control_between |= in_message && (f.opcode == 0x9 || f.opcode == 0xa);
             if (f.opcode < 3) in_message = !f.fin;
         }
@@ -105,9 +105,9 @@ TEST(LiveFuzzOracle, ModelsWhatAConformantServerDoes) {
     EXPECT_EQ(m.how, model_outcome::end::open);
     ASSERT_EQ(m.events.size(), 4u);
     EXPECT_EQ(m.events[0].type, catalog::event::kind::pong); // §5.4: answered between fragments
-    EXPECT_EQ(m.events[1].payload, text("Hello"));
+    EXPECT_EQ(m.events[1].data.materialize(), text("Hello"));
     EXPECT_EQ(m.events[2].type, catalog::event::kind::binary);
-    EXPECT_EQ(m.events[3].payload, probe_payload(5));
+    EXPECT_EQ(m.events[3].data.materialize(), probe_payload(5));
 
     case_def bad_utf8;
     bad_utf8.steps = {send(0x1, text("ok")), send(0x1, {0xce, 0xba, 0xed, 0xa0, 0x80})};
@@ -132,7 +132,7 @@ TEST(LiveFuzzOracle, ModelsWhatAConformantServerDoes) {
     case_def unfinished;
     catalog::step_def raw;
     raw.type = step_def::kind::raw;
-    raw.raw = {0xd0, 0xe8};
+    raw.raw = catalog::payload(catalog::bytes{0xd0, 0xe8});
     unfinished.steps = {raw};
     append_probe(unfinished, 79);
     m = model_server(unfinished);
@@ -175,9 +175,9 @@ TEST(LiveFuzzOracle, ReferenceServerPassesEveryGeneratedCase) {
         }
         set_expectation(c, m, 2.0);
         auto r = engine::run_case(c, o);
-        EXPECT_EQ(r.behavior, "OK") << "run " << run << ": " << r.reason << "\n"
-                                    << describe(m) << "\n"
-                                    << catalog::case_to_json(c).dump(1);
+        EXPECT_EQ(r.behavior, report::verdict::ok) << "run " << run << ": " << r.reason << "\n"
+                                                   << describe(m) << "\n"
+                                                   << catalog::case_to_json(c).dump(1);
         EXPECT_FALSE(r.server_violation.has_value()) << "run " << run;
     }
     EXPECT_LT(incomplete, static_cast<int>(runs / 4)) << "most runs should reach the probe";
@@ -185,18 +185,21 @@ TEST(LiveFuzzOracle, ReferenceServerPassesEveryGeneratedCase) {
 
 TEST(LiveFuzzOracle, PongsMayOvertakeEchoesButKeepTheirOwnOrder) {
     using catalog::event;
-    event m1{event::kind::text, text("a"), {}}, m2{event::kind::binary, {1}, {}};
+    event m1{event::kind::text, text("a"), {}},
+        m2{event::kind::binary, catalog::payload(catalog::bytes{1}), {}};
     event p1{event::kind::pong, text("1"), {}}, p2{event::kind::pong, text("2"), {}};
     case_def c;
     set_expectation(c, model_outcome{}, 1.0);
     ASSERT_TRUE(c.pongs_apart) << "generated cases allow it";
-    EXPECT_TRUE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}));
-    EXPECT_TRUE(engine::matches(c, {m1, p1, m2, p2}, {m1, p1, m2, p2}));
-    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p2, p1, m1, m2})) << "pongs in their order";
-    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m2, m1})) << "messages in theirs";
-    EXPECT_FALSE(engine::matches(c, {m1, p1}, {m1, p1, p1}));
+    EXPECT_TRUE(engine::outcome_matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}));
+    EXPECT_TRUE(engine::outcome_matches(c, {m1, p1, m2, p2}, {m1, p1, m2, p2}));
+    EXPECT_FALSE(engine::outcome_matches(c, {m1, p1, m2, p2}, {p2, p1, m1, m2}))
+        << "pongs in their order";
+    EXPECT_FALSE(engine::outcome_matches(c, {m1, p1, m2, p2}, {p1, p2, m2, m1}))
+        << "messages in theirs";
+    EXPECT_FALSE(engine::outcome_matches(c, {m1, p1}, {m1, p1, p1}));
     c.pongs_apart = false;
-    EXPECT_FALSE(engine::matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}))
+    EXPECT_FALSE(engine::outcome_matches(c, {m1, p1, m2, p2}, {p1, p2, m1, m2}))
         << "catalog cases: exact order";
 }
 
@@ -210,7 +213,7 @@ TEST(LiveFuzzShrinker, FindsTheSmallestCaseThatStillReproduces) {
     auto reproduces = [](const case_def& k) {
         for (const auto& s : k.steps)
             if (s.type == step_def::kind::send && s.frame.opcode == 0x2 &&
-                s.frame.payload.size() >= 10)
+                s.frame.data.size() >= 10)
                 return true;
         return false;
     };
@@ -219,10 +222,10 @@ TEST(LiveFuzzShrinker, FindsTheSmallestCaseThatStillReproduces) {
     auto small = shrink(c, reproduces, 500, st);
     ASSERT_EQ(small.steps.size(), 2u) << dump(small);
     EXPECT_EQ(small.steps[0].frame.opcode, 0x2);
-    EXPECT_GE(small.steps[0].frame.payload.size(), 10u);
-    EXPECT_LT(small.steps[0].frame.payload.size(), 20u) << "halving stops between 10 and 19 bytes";
+    EXPECT_GE(small.steps[0].frame.data.size(), 10u);
+    EXPECT_LT(small.steps[0].frame.data.size(), 20u) << "halving stops between 10 and 19 bytes";
     EXPECT_EQ(small.steps[0].chop, 0u);
-    EXPECT_EQ(small.steps[1].frame.payload, c.steps.back().frame.payload) << "the probe stays";
+    EXPECT_EQ(small.steps[1].frame.data, c.steps.back().frame.data) << "the probe stays";
     EXPECT_TRUE(reproduces(small));
     EXPECT_GT(st.attempts, 0u);
 

@@ -44,7 +44,8 @@ const std::set<std::string> websockets_non_strict = {"3.2",   "3.3",   "4.1.3", 
                                                      "4.2.3", "4.2.4", "5.15"};
 
 std::string verdicts(const report::case_result& r) {
-    return r.id + ": " + r.behavior + " / " + r.behavior_close +
+    return r.id + ": " + std::string(to_string(r.behavior)) + " / " +
+           std::string(to_string(r.behavior_close)) +
            (r.reason.empty() ? "" : " (" + r.reason + ")");
 }
 

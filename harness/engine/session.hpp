@@ -1,9 +1,10 @@
 #pragma once
-// One case's WebSocket connection, client side, with the closing-handshake rules and timers of
-// Autobahn's fuzzing client (autobahn-python 0.10.9 WebSocketProtocol): it answers pings, records
-// messages and pongs as events, replies to the server's close, times out a close the server does
-// not answer (1 s) and a TCP close the server does not perform (1 s). Everything the server sends
-// goes through the strict codec: the first violation fails the connection and is recorded.
+// A session: one case's WebSocket connection after the opening handshake, in either role, with
+// the closing-handshake rules and timers of Autobahn's fuzzer (autobahn-python 0.10.9
+// WebSocketProtocol): it answers pings, records messages and pongs as events, replies to the
+// peer's close, times out a close the peer does not answer (1 s) and, as a client, a TCP close
+// the server does not perform (1 s). Everything the peer sends goes through the strict codec in
+// wsspec's role: the first violation fails the connection and is recorded.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,21 +18,28 @@
 
 namespace wsspec::engine {
 
-struct connection_timeouts {
+struct session_timeouts {
     std::chrono::milliseconds open{5000};  // openHandshakeTimeout
     std::chrono::milliseconds close{1000}; // closeHandshakeTimeout
     std::chrono::milliseconds drop{1000};  // serverConnectionDropTimeout
     std::chrono::milliseconds write{5000};
 };
 
-class connection {
+struct session_options {
+    catalog::peer_role peer = catalog::peer_role::server;
+    std::uint8_t allowed_rsv = 0; // RSV bits the negotiated extensions give meaning to
+    std::uint64_t seed = 1;
+    session_timeouts timeouts;
+    std::vector<report::wire_entry>* wirelog = nullptr;
+};
+
+class session {
 public:
     using clock = std::chrono::steady_clock;
 
-    connection(std::unique_ptr<transport::stream> s, observation& obs, std::uint64_t seed,
-               connection_timeouts t, std::vector<report::wire_entry>* wirelog);
+    session(std::unique_ptr<transport::stream> s, observation& obs, const session_options& o);
 
-    // After the opening handshake: bytes the server sent right behind its response.
+    // After the opening handshake: bytes the peer sent right behind it.
     void feed_initial(std::span<const std::uint8_t> bytes);
 
     // Queue bytes for the next flush (consecutive frames share one TCP write).
@@ -39,14 +47,17 @@ public:
         pending_.insert(pending_.end(), bytes.begin(), bytes.end());
     }
     void flush();
-    // Write bytes now in pieces of `chop`, taking in what the server sends between pieces.
+    // Write bytes now in pieces of `chop`, taking in what the peer sends between pieces.
     void write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop);
-    // Sends a close frame (as a step, or as Autobahn's sendClose / failConnection).
+    // Sends a close frame (as a step, or as Autobahn's sendClose / failConnection). The reason
+    // is sent whole, even past the 123 bytes a close frame can carry: cases send it on purpose.
     void send_close(std::optional<std::uint16_t> code, std::string_view reason,
-                    const std::vector<std::uint8_t>* raw_payload = nullptr);
+                    const catalog::payload* raw_payload = nullptr);
 
     // Process what arrives until `until`, or until TCP is closed.
     void pump_until(clock::time_point until);
+    // Process what arrives until one more event is recorded, `until`, or TCP is closed.
+    bool pump_until_event(clock::time_point until);
     // Arm the case timer (kill: fail the connection; close: send an empty close).
     void arm_timer(catalog::case_def::timer_kind kind, std::chrono::milliseconds after);
     // Run until TCP is closed; timers guarantee it ends.
@@ -54,17 +65,25 @@ public:
 
     // Autobahn's finishWhenDone: called with the case's expectation after each event.
     void set_finish_rule(const catalog::case_def* c) { case_ = c; }
+    // Records an event the steps produced (a timeout marker, a repeat's summary).
+    void record(catalog::event e);
 
     bool open() const noexcept { return !close_sent_ && !close_received_ && !tcp_closed_; }
     bool tcp_closed() const noexcept { return tcp_closed_; }
-    mask_key next_mask() noexcept;
+    // The key for a frame whose mask is "auto": a fresh one as the client, none as the server.
+    std::optional<mask_key> automatic_mask() noexcept;
+    catalog::peer_role peer() const noexcept { return opt_.peer; }
 
 private:
+    mask_key next_key() noexcept;
     void write_now(std::span<const std::uint8_t> bytes);
+    void write_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
     void process(std::span<std::uint8_t> bytes);
     void on_message_chunk(const message_result& r);
     void on_control(const message_result& r);
+    void on_close(const message_result& r);
     void on_violation(codec_error e, std::uint64_t offset);
+    void on_tcp_end(transport::io_status status);
     void finish_when_done();
     void fire_due_timers();
     void drop(std::string why);
@@ -72,18 +91,17 @@ private:
 
     std::unique_ptr<transport::stream> s_;
     observation& obs_;
+    session_options opt_;
     std::mt19937_64 rng_;
-    connection_timeouts t_;
-    std::vector<report::wire_entry>* wirelog_;
     const catalog::case_def* case_ = nullptr;
     message_assembler assembler_;
     std::vector<std::uint8_t> pending_;
     std::vector<std::uint8_t> rx_;
-    std::vector<std::uint8_t> message_;
+    catalog::payload_sink message_;
     opcode message_op_ = opcode::text;
     clock::time_point t0_;
     std::optional<clock::time_point> case_timer_, close_timer_, drop_timer_;
-    // Last resort once the case timer has fired and nothing else is armed (the server replied
+    // Last resort once the case timer has fired and nothing else is armed (the peer replied
     // to nothing and keeps TCP open): the harness drops the connection, as Autobahn's kill would.
     std::optional<clock::time_point> linger_timer_;
     catalog::case_def::timer_kind timer_kind_ = catalog::case_def::timer_kind::none;
@@ -91,6 +109,7 @@ private:
     bool close_received_ = false;
     bool tcp_closed_ = false;
     bool violated_ = false;
+    std::size_t wake_at_events_ = 0; // pump_until_event: return once this many events are in
 };
 
 } // namespace wsspec::engine

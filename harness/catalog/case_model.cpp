@@ -1,0 +1,45 @@
+#include "harness/catalog/case_model.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <sstream>
+
+namespace wsspec::catalog {
+
+bool case_def::applies_to(peer_role r) const {
+    return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+bool case_def::observes(event::kind k) const {
+    for (const auto& e : expect)
+        for (const auto& outcome : e.outcomes)
+            for (const auto& ev : outcome)
+                if (ev.type == k) return true;
+    return false;
+}
+
+bool id_less(const std::string& a, const std::string& b) {
+    // Numeric parts compare as numbers, other parts as text: "hs.2" < "hs.10", "1.1.9" < "1.1.10".
+    auto parts = [](const std::string& s) {
+        std::vector<std::pair<long, std::string>> v;
+        std::istringstream in(s);
+        std::string p;
+        while (std::getline(in, p, '.')) {
+            char* end = nullptr;
+            long n = std::strtol(p.c_str(), &end, 10);
+            bool numeric = !p.empty() && *end == '\0';
+            v.emplace_back(numeric ? n : LONG_MAX, numeric ? "" : p); // names after numbers
+        }
+        return v;
+    };
+    auto pa = parts(a), pb = parts(b);
+    if (pa != pb) return pa < pb;
+    return a < b;
+}
+
+std::string_view to_string(peer_role r) noexcept {
+    return r == peer_role::server ? "server" : "client";
+}
+
+} // namespace wsspec::catalog

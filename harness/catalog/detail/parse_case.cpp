@@ -1,0 +1,242 @@
+#include "harness/catalog/detail/parse_case.hpp"
+
+#include <array>
+#include <tuple>
+
+#include "harness/catalog/detail/parse_expect.hpp"
+#include "harness/catalog/detail/parse_steps.hpp"
+
+namespace wsspec::catalog::detail {
+namespace {
+
+result<std::vector<std::string>> get_strings(const json& j, const where& w, const char* what) {
+    if (!j.is_array()) return w.error(std::string("expected a list of ") + what);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        auto s = get_string(j[i], w.at(i));
+        if (!s) return s.error();
+        out.push_back(*s);
+    }
+    return out;
+}
+
+result<std::vector<handshake::header_pair>> get_headers(const json& j, const where& w) {
+    if (!j.is_array()) return w.error("expected a list of \"Name: value\" strings");
+    std::vector<handshake::header_pair> out;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        auto h = get_header(j[i], w.at(i));
+        if (!h) return h.error();
+        out.push_back(std::move(*h));
+    }
+    return out;
+}
+
+// id, title, rfc, quote, description, requirement, note.
+result<void> parse_identity(const json& j, const where& w, case_def& c) {
+    for (auto [field, dest, required] : {std::tuple{"title", &c.title, true},
+                                         {"rfc", &c.rfc, true},
+                                         {"quote", &c.quote, true},
+                                         {"description", &c.description, false},
+                                         {"requirement", &c.requirement, false},
+                                         {"note", &c.note, false}}) {
+        if (!j.contains(field)) {
+            if (required) return w.error(std::string("missing field '") + field + "'");
+            continue;
+        }
+        auto s = get_string(j[field], w.at(field));
+        if (!s) return s.error();
+        *dest = *s;
+    }
+    if (!c.requirement.empty() && c.requirement != "must" && c.requirement != "should" &&
+        c.requirement != "may")
+        return w.at("requirement").error("expected \"must\", \"should\" or \"may\"");
+    return {};
+}
+
+result<void> parse_roles(const json& j, const where& w, case_def& c) {
+    auto names = get_strings(j, w, "roles (\"server\", \"client\")");
+    if (!names) return names.error();
+    if (names->empty()) return w.error("a case applies to at least one role");
+    c.roles.clear();
+    for (std::size_t i = 0; i < names->size(); ++i) {
+        const auto& n = (*names)[i];
+        if (n != "server" && n != "client")
+            return w.at(i).error("expected \"server\" or \"client\", got '" + n + "'");
+        c.roles.push_back(n == "server" ? peer_role::server : peer_role::client);
+    }
+    return {};
+}
+
+result<http_edits> parse_http_edits(const json& j, const where& w, bool response) {
+    if (!j.is_object()) return w.error("expected an object");
+    if (auto r = check_fields(j, object_kind::http_edits, w); !r) return r.error();
+    for (const char* f :
+         response ? std::array{"method", "target"} : std::array{"status", "reason_phrase"})
+        if (j.contains(f))
+            return w.at(f).error(
+                std::string(response ? "a response has no " : "a request has no ") + f);
+    http_edits e;
+    for (auto [field, dest] : {std::pair{"method", &e.method},
+                               {"target", &e.target},
+                               {"version", &e.version},
+                               {"reason_phrase", &e.reason_phrase}}) {
+        if (!j.contains(field)) continue;
+        auto s = get_string(j[field], w.at(field));
+        if (!s) return s.error();
+        *dest = *s;
+    }
+    if (j.contains("status")) {
+        auto n = get_unsigned(j["status"], w.at("status"), 999);
+        if (!n || *n < 100) return w.at("status").error("expected an HTTP status from 100 to 999");
+        e.status = static_cast<std::uint16_t>(*n);
+    }
+    if (j.contains("remove")) {
+        auto names = get_strings(j["remove"], w.at("remove"), "field names");
+        if (!names) return names.error();
+        e.remove = std::move(*names);
+    }
+    for (auto [field, dest] : {std::pair{"replace", &e.replace}, {"add", &e.add}}) {
+        if (!j.contains(field)) continue;
+        auto h = get_headers(j[field], w.at(field));
+        if (!h) return h.error();
+        *dest = std::move(*h);
+    }
+    return e;
+}
+
+result<void> parse_handshake(const json& j, const where& w, case_def& c) {
+    if (!j.is_object()) return w.error("expected an object");
+    if (auto r = check_fields(j, object_kind::handshake, w); !r) return r.error();
+    auto& h = c.handshake;
+    if (j.contains("raw") && j.contains("request"))
+        return w.at("raw").error("give either \"raw\" bytes or \"request\" edits, not both");
+    for (auto [field, dest, response] :
+         {std::tuple{"request", &h.request, false}, {"response", &h.response, true}}) {
+        if (!j.contains(field)) continue;
+        auto e = parse_http_edits(j[field], w.at(field), response);
+        if (!e) return e.error();
+        *dest = std::move(*e);
+    }
+    if (j.contains("raw")) {
+        auto p = parse_payload(j["raw"]);
+        if (!p) return w.at("raw").error(p.error().message);
+        h.raw = std::move(*p);
+    }
+    if (j.contains("chop")) {
+        auto n = get_unsigned(j["chop"], w.at("chop"), 1u << 20);
+        if (!n || *n == 0) return w.at("chop").error("expected a chop size of at least 1");
+        h.chop = static_cast<std::size_t>(*n);
+    }
+    if (j.contains("with_first_frame")) {
+        auto b = get_bool(j["with_first_frame"], w.at("with_first_frame"));
+        if (!b) return b.error();
+        h.with_first_frame = *b;
+    }
+    return {};
+}
+
+result<void> parse_extensions(const json& j, const where& w, case_def& c) {
+    if (!j.is_object()) return w.error("expected {\"offer\": ..., \"require\": ...}");
+    if (auto r = check_fields(j, object_kind::extensions, w); !r) return r.error();
+    for (auto [field, dest] :
+         {std::pair{"offer", &c.extensions.offer}, {"require", &c.extensions.require}}) {
+        if (!j.contains(field)) continue;
+        auto s = get_string(j[field], w.at(field));
+        if (!s) return s.error();
+        *dest = *s;
+    }
+    if (!c.extensions.require.empty() && c.extensions.offer.empty())
+        return w.at("require").error("an extension can only be required if it is offered");
+    return {};
+}
+
+result<void> parse_timer(const json& t, const where& w, case_def& c) {
+    if (!t.is_object() || t.size() != 1 || !(t.contains("kill") || t.contains("close")))
+        return w.error("expected {\"kill\": S} or {\"close\": S}");
+    bool kill = t.contains("kill");
+    auto s = get_number(kill ? t["kill"] : t["close"], w.at(kill ? "kill" : "close"), 0, 3600);
+    if (!s) return s.error();
+    c.timer = kill ? case_def::timer_kind::kill : case_def::timer_kind::close;
+    c.timer_seconds = *s;
+    return {};
+}
+
+result<void> parse_flags(const json& j, const where& w, case_def& c) {
+    for (auto [field, dest] : {std::pair{"close_failure_fatal", &c.close_failure_fatal},
+                               {"wrong_endpoint_fatal", &c.wrong_endpoint_fatal},
+                               {"suppress_close", &c.suppress_close},
+                               {"pongs_apart", &c.pongs_apart},
+                               {"informational", &c.informational}}) {
+        if (!j.contains(field)) continue;
+        auto b = get_bool(j[field], w.at(field));
+        if (!b) return b.error();
+        *dest = *b;
+    }
+    if (j.contains("quirks")) {
+        auto q = get_strings(j["quirks"], w.at("quirks"), "quirk names");
+        if (!q) return q.error();
+        c.quirks = std::move(*q);
+    }
+    return {};
+}
+
+// The optional object-valued fields, each with its own parser.
+result<void> parse_phases(const json& j, const where& w, case_def& c) {
+    if (j.contains("roles"))
+        if (auto r = parse_roles(j["roles"], w.at("roles"), c); !r) return r;
+    if (j.contains("headers")) {
+        auto h = get_headers(j["headers"], w.at("headers"));
+        if (!h) return h.error();
+        c.headers = std::move(*h);
+    }
+    if (j.contains("handshake"))
+        if (auto r = parse_handshake(j["handshake"], w.at("handshake"), c); !r) return r;
+    if (j.contains("extensions"))
+        if (auto r = parse_extensions(j["extensions"], w.at("extensions"), c); !r) return r;
+    if (!j.contains("steps")) return w.at("steps").error("expected a list of steps");
+    auto steps = parse_steps(j["steps"], w.at("steps"));
+    if (!steps) return steps.error();
+    c.steps = std::move(*steps);
+    if (j.contains("timer"))
+        if (auto r = parse_timer(j["timer"], w.at("timer"), c); !r) return r;
+    return {};
+}
+
+result<void> parse_outcome(const json& j, const where& w, case_def& c) {
+    if (!j.contains("expect")) return w.at("expect").error("expected an object of verdict levels");
+    auto e = parse_expect(j["expect"], w.at("expect"));
+    if (!e) return e.error();
+    c.expect = std::move(*e);
+    if (!j.contains("close")) return w.error("missing field 'close'");
+    auto ce = parse_close_expectation(j["close"], w.at("close"));
+    if (!ce) return ce.error();
+    c.close = std::move(*ce);
+    if (c.close.by == close_expectation::endpoint::none &&
+        !c.observes(event::kind::http_response) && !c.observes(event::kind::http_request))
+        return w.at("close").error("\"by\": \"none\" needs an expected http_response or "
+                                   "http_request event to judge the refusal by");
+    return {};
+}
+
+} // namespace
+
+result<case_def> parse_case(const json& j, const where& entry, const group_info& group) {
+    case_def c;
+    c.group = group.id;
+    c.group_title = group.title;
+    c.source = entry.file;
+    auto id = get_string(j.value("id", json()), entry.at("id"));
+    if (!id || id->empty()) return entry.error("a case has no 'id'");
+    if (id->find('{') != std::string::npos)
+        return entry.error("case id '" + *id + "' has a placeholder that no row fills");
+    c.id = *id;
+    where w{entry.file, c.id, ""};
+    if (auto r = check_fields(j, object_kind::case_entry, w); !r) return r.error();
+    if (auto r = parse_identity(j, w, c); !r) return r.error();
+    if (auto r = parse_phases(j, w, c); !r) return r.error();
+    if (auto r = parse_outcome(j, w, c); !r) return r.error();
+    if (auto r = parse_flags(j, w, c); !r) return r.error();
+    return c;
+}
+
+} // namespace wsspec::catalog::detail

@@ -1,0 +1,285 @@
+#include "harness/engine/opening_handshake.hpp"
+
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "codec/handshake/accept_key.hpp"
+#include "codec/handshake/extensions.hpp"
+#include "codec/handshake/http_fields.hpp"
+#include "codec/handshake/server_request.hpp"
+
+namespace wsspec::engine {
+namespace {
+
+using clock = std::chrono::steady_clock;
+using handshake::handshake_status;
+
+std::span<const std::uint8_t> as_bytes(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// The HTTP message as an event: status or method, and every field as sent.
+catalog::event http_event(const handshake::http_head& head, catalog::event::kind kind) {
+    catalog::event e;
+    e.type = kind;
+    if (kind == catalog::event::kind::http_response)
+        e.http.status = head.status_code;
+    else
+        e.http.method = std::string(head.method);
+    for (const auto& f : head.fields)
+        e.http.fields.push_back({std::string(f.name), std::string(f.value), true});
+    return e;
+}
+
+void record_head(std::string_view bytes, handshake::head_kind kind, const catalog::case_def& c,
+                 observation& obs) {
+    auto ev_kind = kind == handshake::head_kind::response ? catalog::event::kind::http_response
+                                                          : catalog::event::kind::http_request;
+    if (!c.observes(ev_kind)) return;
+    auto h = handshake::parse_http_head(bytes, kind);
+    if (h.status == handshake_status::complete) obs.received.push_back(http_event(h.head, ev_kind));
+}
+
+std::uint8_t rsv_for(std::string_view negotiated) {
+    auto list = handshake::parse_extensions(negotiated);
+    if (!list) return 0;
+    std::uint8_t rsv = 0;
+    for (const auto& e : *list)
+        if (e.name == "permessage-deflate")
+            rsv |= 0x4; // RFC 7692 §6: the "Per-Message
+                        // Compressed" bit is RSV1
+    return rsv;
+}
+
+bool negotiated(std::string_view extensions, std::string_view name) {
+    auto list = handshake::parse_extensions(extensions);
+    if (!list) return false;
+    for (const auto& e : *list)
+        if (e.name == name) return true;
+    return false;
+}
+
+// A raw request says itself what was offered; the answer is validated against that.
+void offered_by_raw(std::string_view raw, handshake::client_request_options& req) {
+    auto h = handshake::parse_http_head(raw, handshake::head_kind::request);
+    if (h.status != handshake_status::complete) return;
+    auto field = [&](std::string_view n) -> std::optional<std::string> {
+        auto v = handshake::find_field(h.head, n);
+        return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+    };
+    req.key = field("Sec-WebSocket-Key");
+    req.extensions = handshake::combined_value(h.head, "Sec-WebSocket-Extensions");
+    req.subprotocols.clear();
+    for (auto p : handshake::list_elements(h.head, "Sec-WebSocket-Protocol"))
+        req.subprotocols.emplace_back(p);
+}
+
+handshake::client_request_options request_for(const client_hello& hello, const catalog::case_def& c,
+                                              std::uint64_t seed) {
+    std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
+    std::array<std::uint8_t, 16> nonce;
+    for (auto& b : nonce)
+        b = static_cast<std::uint8_t>(rng());
+    handshake::client_request_options req;
+    req.target = hello.target;
+    req.host = hello.host;
+    req.key = handshake::make_key(nonce);
+    req.origin = hello.origin;
+    req.subprotocols = hello.subprotocols;
+    if (!c.extensions.offer.empty()) req.extensions = c.extensions.offer;
+    req.extra_headers = hello.headers;
+    req.extra_headers.insert(req.extra_headers.end(), c.headers.begin(), c.headers.end());
+    return req;
+}
+
+transport::io_result write_request(transport::stream& s, std::string_view bytes, std::size_t chop,
+                                   clock::time_point dl) {
+    if (!chop) return s.write_all(as_bytes(bytes), dl);
+    for (std::size_t pos = 0; pos < bytes.size(); pos += chop) {
+        auto r = s.write_all(as_bytes(bytes.substr(pos, chop)), dl);
+        if (!r.ok()) return r;
+    }
+    return {};
+}
+
+std::string read_failure(const transport::io_result& r, std::size_t got,
+                         std::chrono::milliseconds timeout, const char* what) {
+    if (r.status == transport::io_status::timeout)
+        return fmt::format("no complete {} within {} ms", what, timeout.count());
+    return fmt::format("the peer {} the connection during the opening handshake{}",
+                       r.status == transport::io_status::reset ? "reset" : "closed",
+                       got ? fmt::format(" (after {} bytes)", got) : "");
+}
+
+bool split_line(std::string_view& rest, std::string_view& line) {
+    auto eol = rest.find("\r\n");
+    if (eol == std::string_view::npos) return false;
+    line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    return true;
+}
+
+std::string edit_start_line(std::string_view line, const catalog::http_edits& e, bool response) {
+    std::vector<std::string> parts;
+    std::istringstream in{std::string(line)};
+    for (std::string p; in >> p && parts.size() < 2;)
+        parts.push_back(p);
+    std::string tail = parts.size() == 2 && line.size() > parts[0].size() + parts[1].size() + 2
+                           ? std::string(line.substr(parts[0].size() + parts[1].size() + 2))
+                           : "";
+    parts.resize(2);
+    if (response) {
+        if (e.version) parts[0] = *e.version;
+        if (e.status) parts[1] = std::to_string(*e.status);
+        if (e.reason_phrase) tail = *e.reason_phrase;
+        return parts[0] + " " + parts[1] + (tail.empty() ? "" : " " + tail);
+    }
+    if (e.method) parts[0] = *e.method;
+    if (e.target) parts[1] = *e.target;
+    if (e.version) tail = *e.version;
+    return parts[0] + " " + parts[1] + " " + tail;
+}
+
+} // namespace
+
+std::string apply_edits(std::string_view head, const catalog::http_edits& e, bool response) {
+    std::string_view rest = head, line;
+    if (!split_line(rest, line)) return std::string(head);
+    std::string out = edit_start_line(line, e, response) + "\r\n";
+    std::vector<handshake::header_pair> fields;
+    while (split_line(rest, line) && !line.empty())
+        if (auto f = handshake::parse_header_line(line)) fields.push_back(std::move(*f));
+    std::erase_if(fields, [&](const handshake::header_pair& f) {
+        return std::any_of(e.remove.begin(), e.remove.end(),
+                           [&](const std::string& n) { return handshake::iequals(n, f.name); });
+    });
+    for (const auto& r : e.replace) {
+        auto it = std::find_if(fields.begin(), fields.end(), [&](const handshake::header_pair& f) {
+            return handshake::iequals(f.name, r.name);
+        });
+        if (it != fields.end())
+            it->value = r.value;
+        else
+            fields.push_back(r);
+    }
+    fields.insert(fields.end(), e.add.begin(), e.add.end());
+    for (const auto& f : fields)
+        out += f.name + ": " + f.value + "\r\n";
+    return out + "\r\n";
+}
+
+handshake_outcome client_handshake(transport::stream& s, const client_hello& hello,
+                                   const catalog::case_def& c, std::uint64_t seed,
+                                   std::span<const std::uint8_t> first_frames, observation& obs) {
+    handshake_outcome h;
+    auto req = request_for(hello, c, seed);
+    const auto& hs = c.handshake;
+    if (hs.raw) {
+        auto raw = hs.raw->materialize();
+        h.request.assign(raw.begin(), raw.end());
+        offered_by_raw(h.request, req);
+    } else {
+        h.request = apply_edits(handshake::build_client_request(req), hs.request, false);
+    }
+    auto start = clock::now();
+    auto dl = start + hello.timeout;
+    std::string wire = h.request;
+    wire.append(first_frames.begin(), first_frames.end());
+    if (auto w = write_request(s, wire, hs.chop, dl); !w.ok()) {
+        obs.handshake_error = "sending the upgrade request failed: " + w.message;
+        obs.peer_reset = w.status == transport::io_status::reset;
+        return h;
+    }
+    std::string buf;
+    std::vector<std::uint8_t> chunk(16 * 1024);
+    for (;;) {
+        auto r = s.read_some(chunk, dl);
+        if (!r.ok()) {
+            obs.handshake_error =
+                read_failure(r, buf.size(), hello.timeout, "response to the upgrade request");
+            obs.peer_reset = r.status == transport::io_status::reset;
+            if (!buf.empty()) h.response = buf;
+            return h;
+        }
+        buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
+        auto v = handshake::validate_server_response(buf, req);
+        if (v.status == handshake_status::need_more) continue;
+        obs.metrics.handshake_rtt_ms =
+            std::chrono::duration<double, std::milli>(clock::now() - start).count();
+        bool complete = v.head_size > 0;
+        h.response = buf.substr(0, complete ? v.head_size : buf.size());
+        record_head(buf, handshake::head_kind::response, c, obs);
+        if (v.status == handshake_status::error) {
+            obs.handshake_error = fmt::format("{} (RFC 6455 §{}): {}", handshake::name(v.error),
+                                              handshake::rfc_section(v.error), v.detail);
+            // A 101 that breaks §4.1 is the server's violation; any other status is a refusal.
+            if (v.status_code == 101)
+                obs.violation = report::violation{std::string(handshake::name(v.error)),
+                                                  std::string(handshake::rfc_section(v.error)),
+                                                  v.detail, v.error_offset};
+            return h;
+        }
+        obs.upgraded = true;
+        obs.negotiated_extensions = v.extensions.value_or("");
+        h.allowed_rsv = rsv_for(obs.negotiated_extensions);
+        if (!c.extensions.require.empty() &&
+            !negotiated(obs.negotiated_extensions, c.extensions.require))
+            obs.unimplemented = true;
+        h.leftover.assign(buf.begin() + static_cast<std::ptrdiff_t>(v.head_size), buf.end());
+        return h;
+    }
+}
+
+handshake_outcome server_handshake(transport::stream& s, const catalog::case_def& c,
+                                   std::chrono::milliseconds timeout, observation& obs) {
+    handshake_outcome h;
+    auto start = clock::now();
+    auto dl = start + timeout;
+    std::string buf;
+    std::vector<std::uint8_t> chunk(16 * 1024);
+    handshake::request_result v;
+    for (;;) {
+        auto r = s.read_some(chunk, dl);
+        if (!r.ok()) {
+            obs.handshake_error = read_failure(r, buf.size(), timeout, "upgrade request");
+            obs.peer_reset = r.status == transport::io_status::reset;
+            h.request = buf;
+            return h;
+        }
+        buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
+        v = handshake::parse_client_request(buf);
+        if (v.status != handshake_status::need_more) break;
+    }
+    obs.metrics.handshake_rtt_ms =
+        std::chrono::duration<double, std::milli>(clock::now() - start).count();
+    h.request = buf.substr(0, v.head_size ? v.head_size : buf.size());
+    record_head(buf, handshake::head_kind::request, c, obs);
+    std::string answer;
+    if (v.status == handshake_status::error) {
+        // RFC 6455 §4.1 binds the client: a request that breaks it is the client's violation.
+        obs.handshake_error = fmt::format("{} (RFC 6455 §{}): {}", handshake::name(v.error),
+                                          handshake::rfc_section(v.error), v.detail);
+        obs.violation = report::violation{std::string(handshake::name(v.error)),
+                                          std::string(handshake::rfc_section(v.error)), v.detail,
+                                          v.error_offset};
+        answer = handshake::build_reject_response(v.http_status, v.error);
+    } else {
+        answer = apply_edits(handshake::build_accept_response(v.request.key), c.handshake.response,
+                             true);
+        auto head = handshake::parse_http_head(answer, handshake::head_kind::response);
+        obs.upgraded = head.status == handshake_status::complete && head.head.status_code == 101;
+        if (!obs.upgraded) obs.handshake_error = "the case answered the request without a 101";
+    }
+    h.response = answer;
+    if (auto w = s.write_all(as_bytes(answer), dl); !w.ok()) {
+        obs.upgraded = false;
+        obs.handshake_error = "sending the handshake response failed: " + w.message;
+        return h;
+    }
+    h.leftover.assign(buf.begin() + static_cast<std::ptrdiff_t>(h.request.size()), buf.end());
+    return h;
+}
+
+} // namespace wsspec::engine

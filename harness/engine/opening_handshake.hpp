@@ -1,0 +1,45 @@
+#pragma once
+// The opening handshake of a case (RFC 6455 §4), the phase before any frame, in both roles:
+// - wsspec as the client: build the request (with the case's edits, or its raw bytes), write it
+//   whole or chopped, read and validate the answer;
+// - wsspec as the server: read and validate the peer's request, answer (with the case's edits).
+// The peer's HTTP message becomes an event when the case's expectations name one, so a case
+// can expect a refusal; a 101 that breaks §4 is a violation named by its rule.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/handshake/client_request.hpp"
+#include "harness/catalog/case_model.hpp"
+#include "harness/engine/observation.hpp"
+#include "harness/transport/stream.hpp"
+
+namespace wsspec::engine {
+
+struct client_hello {
+    std::string target, host;
+    std::vector<handshake::header_pair> headers; // the run's -H
+    std::optional<std::string> origin;
+    std::vector<std::string> subprotocols;
+    std::chrono::milliseconds timeout{5000};
+};
+
+struct handshake_outcome {
+    std::vector<std::uint8_t> leftover; // frame bytes that came with the peer's message
+    std::string request, response;      // for the report
+    std::uint8_t allowed_rsv = 0;       // RSV bits the negotiated extensions use
+};
+
+// Writes `first_frames` in the same TCP write as the request (a case's with_first_frame).
+handshake_outcome client_handshake(transport::stream& s, const client_hello& hello,
+                                   const catalog::case_def& c, std::uint64_t seed,
+                                   std::span<const std::uint8_t> first_frames, observation& obs);
+
+handshake_outcome server_handshake(transport::stream& s, const catalog::case_def& c,
+                                   std::chrono::milliseconds timeout, observation& obs);
+
+// The case's edits applied to a serialized HTTP head (start line + fields + empty line).
+std::string apply_edits(std::string_view head, const catalog::http_edits& e, bool response);
+
+} // namespace wsspec::engine

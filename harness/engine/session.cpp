@@ -1,0 +1,331 @@
+#include "harness/engine/session.hpp"
+
+#include <fmt/format.h>
+
+#include "codec/close.hpp"
+#include "codec/frame_encoder.hpp"
+#include "harness/engine/verdict.hpp"
+
+namespace wsspec::engine {
+namespace {
+
+using catalog::peer_role;
+
+std::string hex_preview(std::span<const std::uint8_t> b, std::size_t max = 64) {
+    std::string s = catalog::to_hex(b.first(std::min(b.size(), max)));
+    if (b.size() > max) s += " ...";
+    return s;
+}
+
+// wsspec reads in the other role than the peer's: as the client when the peer is a server.
+assembler_options assembler_for(const session_options& o) {
+    assembler_options a;
+    a.frame.local_role = o.peer == peer_role::server ? role::client : role::server;
+    a.frame.allowed_rsv = o.allowed_rsv;
+    a.frame.max_frame_payload = std::uint64_t{1} << 31;
+    a.max_message_size = std::uint64_t{1} << 31;
+    return a;
+}
+
+} // namespace
+
+session::session(std::unique_ptr<transport::stream> s, observation& obs, const session_options& o)
+    : s_(std::move(s)), obs_(obs), opt_(o), rng_(o.seed), assembler_(assembler_for(o)),
+      rx_(64 * 1024), t0_(clock::now()) {}
+
+void session::log(const char* what, std::string text) {
+    if (!opt_.wirelog) return;
+    double ms = std::chrono::duration<double, std::milli>(clock::now() - t0_).count();
+    opt_.wirelog->push_back({ms, what, std::move(text)});
+}
+
+mask_key session::next_key() noexcept {
+    auto v = rng_();
+    return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
+            static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 24)};
+}
+
+std::optional<mask_key> session::automatic_mask() noexcept {
+    // RFC 6455 §5.1: "A server MUST NOT mask any frames that it sends to the client."
+    if (opt_.peer == peer_role::client) return std::nullopt;
+    return next_key();
+}
+
+void session::feed_initial(std::span<const std::uint8_t> bytes) {
+    std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
+    obs_.metrics.bytes_received += copy.size();
+    if (!copy.empty()) process(copy);
+}
+
+void session::write_now(std::span<const std::uint8_t> bytes) {
+    if (tcp_closed_ || bytes.empty()) return;
+    log("TX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
+    auto r = s_->write_all(bytes, clock::now() + opt_.timeouts.write);
+    if (r.status == transport::io_status::timeout) {
+        drop("the peer stopped reading (write timed out)");
+    } else if (!r.ok()) {
+        on_tcp_end(r.status); // the peer is gone; what it sent before still counts
+        if (obs_.not_clean_reason.empty() && !obs_.was_clean)
+            obs_.not_clean_reason =
+                "the peer closed the connection while the harness was writing (" +
+                std::string(transport::to_string(r.status)) + ")";
+    } else {
+        obs_.metrics.bytes_sent += bytes.size();
+    }
+}
+
+void session::flush() {
+    if (pending_.empty()) return;
+    std::vector<std::uint8_t> out;
+    out.swap(pending_);
+    write_now(out);
+}
+
+void session::write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop) {
+    flush();
+    for (std::size_t pos = 0; pos < bytes.size() && !tcp_closed_; pos += chop) {
+        write_now(bytes.subspan(pos, std::min(chop, bytes.size() - pos)));
+        // Autobahn re-enters its reactor between chops; taking in what arrived keeps the
+        // event order right and gives every chop its own TCP segment.
+        pump_until(clock::now() + std::chrono::microseconds(20));
+    }
+}
+
+void session::write_control(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+    std::vector<std::uint8_t> frame;
+    frame_spec spec;
+    spec.opcode_nibble = opcode;
+    spec.mask = automatic_mask();
+    write_frame(frame, spec, payload);
+    queue(frame);
+    flush();
+}
+
+void session::send_close(std::optional<std::uint16_t> code, std::string_view reason,
+                         const catalog::payload* raw_payload) {
+    if (close_sent_ || tcp_closed_) return;
+    std::vector<std::uint8_t> body;
+    if (raw_payload) {
+        body = raw_payload->materialize();
+    } else if (code) {
+        body = {static_cast<std::uint8_t>(*code >> 8), static_cast<std::uint8_t>(*code)};
+        body.insert(body.end(), reason.begin(), reason.end());
+    }
+    close_sent_ = true;
+    obs_.local_close_code = code;
+    if (!close_received_) {
+        obs_.closed_by_me = true;
+        close_timer_ = clock::now() + opt_.timeouts.close;
+    }
+    log("TF", fmt::format("close {}", code ? std::to_string(*code) : "(empty)"));
+    write_control(0x8, body);
+}
+
+void session::drop(std::string why) {
+    if (tcp_closed_) return;
+    log("TIMER", "drop TCP: " + why);
+    obs_.dropped_by_me = true;
+    if (!why.empty() && obs_.not_clean_reason.empty() && !obs_.was_clean)
+        obs_.not_clean_reason = why;
+    s_->close();
+    tcp_closed_ = true;
+}
+
+void session::record(catalog::event e) {
+    obs_.received.push_back(std::move(e));
+    finish_when_done();
+}
+
+void session::on_violation(codec_error e, std::uint64_t offset) {
+    violated_ = true;
+    obs_.violation = report::violation{std::string(name(e)), std::string(rfc_section(e)),
+                                       std::string(describe(e)), offset};
+    log("RF",
+        fmt::format("violation: {} (RFC 6455 §{}) at byte {}", name(e), rfc_section(e), offset));
+    // As Autobahn does: fail the connection with 1002 (1007 for UTF-8), or drop if closing.
+    obs_.failed_by_me = true;
+    if (close_sent_)
+        drop("the harness failed the connection after a protocol violation");
+    else
+        send_close(close_code_for(e), describe(e));
+}
+
+void session::on_message_chunk(const message_result& r) {
+    if (r.frame_begin)
+        log("RF", fmt::format("{} fin={} rsv={} len={}", to_string(assembler_.header().op),
+                              assembler_.header().fin, assembler_.header().rsv(),
+                              assembler_.header().payload_length));
+    if (r.frame_begin && assembler_.header().op != opcode::cont) message_op_ = r.op;
+    message_.append(r.payload);
+    if (!r.message_end) return;
+    catalog::event e;
+    e.type =
+        message_op_ == opcode::binary ? catalog::event::kind::binary : catalog::event::kind::text;
+    e.data = message_.finish();
+    record(std::move(e));
+}
+
+void session::on_close(const message_result& r) {
+    close_received_ = true;
+    obs_.close_received = true;
+    if (r.close.has_code) obs_.remote_close_code = r.close.code;
+    obs_.remote_close_reason.assign(r.close.reason);
+    obs_.was_clean = true;
+    if (case_ && case_->observes(catalog::event::kind::close)) {
+        catalog::event e;
+        e.type = catalog::event::kind::close;
+        if (r.close.has_code) e.code = r.close.code;
+        e.data = catalog::payload(catalog::bytes(r.close.reason.begin(), r.close.reason.end()));
+        obs_.received.push_back(std::move(e));
+    }
+    if (close_sent_) {
+        close_timer_.reset();
+        // RFC 6455 §7.1.1: the server closes TCP first. As the server, wsspec does it now; as
+        // the client, the server must, in time if wsspec started the closing handshake.
+        if (opt_.peer == peer_role::client) {
+            s_->close();
+            tcp_closed_ = true;
+        } else if (obs_.closed_by_me) {
+            drop_timer_ = clock::now() + opt_.timeouts.drop;
+        }
+    } else {
+        // The peer started the closing handshake: echo its code (autobahn-python does).
+        send_close(r.close.has_code ? std::optional<std::uint16_t>(r.close.code) : std::nullopt,
+                   "");
+        if (opt_.peer == peer_role::client && !tcp_closed_) {
+            s_->close();
+            tcp_closed_ = true;
+        }
+    }
+}
+
+void session::on_control(const message_result& r) {
+    log("RF", fmt::format("{} len={} {}", to_string(r.op), r.payload.size(),
+                          hex_preview(r.payload, 32)));
+    if (r.op == opcode::ping) {
+        if (!close_sent_) write_control(0xA, r.payload);
+    } else if (r.op == opcode::pong) {
+        record({catalog::event::kind::pong,
+                catalog::payload(catalog::bytes(r.payload.begin(), r.payload.end())),
+                {}});
+    } else if (r.op == opcode::close) {
+        on_close(r);
+    }
+}
+
+void session::finish_when_done() {
+    if (!case_ || close_sent_ || case_->suppress_close ||
+        case_->close.by != catalog::close_expectation::endpoint::harness)
+        return;
+    for (const auto& e : case_->expect)
+        for (const auto& outcome : e.outcomes)
+            if (!outcome_matches(*case_, outcome, obs_.received)) return;
+    send_close(case_->close.codes.front(), "");
+}
+
+void session::process(std::span<std::uint8_t> bytes) {
+    log("RX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
+    while (!bytes.empty() && !violated_ && !tcp_closed_) {
+        auto r = assembler_.feed(bytes);
+        bytes = bytes.subspan(r.consumed);
+        switch (r.status) {
+        case message_status::need_more: return;
+        case message_status::error: on_violation(r.error, assembler_.error_offset()); return;
+        case message_status::data: on_message_chunk(r); break;
+        case message_status::control: on_control(r); break;
+        }
+    }
+}
+
+void session::fire_due_timers() {
+    auto now = clock::now();
+    if (close_timer_ && now >= *close_timer_) {
+        close_timer_.reset();
+        obs_.was_clean = false;
+        drop("the peer did not answer the close frame within " +
+             std::to_string(opt_.timeouts.close.count()) + " ms");
+    }
+    if (drop_timer_ && now >= *drop_timer_) {
+        drop_timer_.reset();
+        obs_.was_clean = false;
+        obs_.not_clean_reason.clear();
+        drop("the server did not close TCP within " + std::to_string(opt_.timeouts.drop.count()) +
+             " ms of the closing handshake");
+    }
+    if (case_timer_ && now >= *case_timer_) {
+        case_timer_.reset();
+        log("TIMER", timer_kind_ == catalog::case_def::timer_kind::kill ? "kill" : "close");
+        if (timer_kind_ == catalog::case_def::timer_kind::kill) {
+            // autobahn failConnection(): close 1001, or drop when a close was already sent.
+            obs_.failed_by_me = true;
+            if (close_sent_)
+                drop("the case timer ended the connection");
+            else
+                send_close(1001, "Going Away");
+        } else if (!close_sent_) {
+            send_close(std::nullopt, ""); // closeAfter: an empty close frame
+        }
+    }
+    if (!tcp_closed_ && !case_timer_ && !close_timer_ && !drop_timer_ && !linger_timer_ &&
+        timer_kind_ != catalog::case_def::timer_kind::none)
+        linger_timer_ = now + opt_.timeouts.close + opt_.timeouts.drop;
+    if (linger_timer_ && now >= *linger_timer_) {
+        linger_timer_.reset();
+        obs_.failed_by_me = true;
+        drop("the peer kept TCP open after the case ended");
+    }
+}
+
+void session::on_tcp_end(transport::io_status status) {
+    tcp_closed_ = true;
+    if (status == transport::io_status::reset) obs_.peer_reset = true;
+    log("RX", fmt::format("TCP {}", transport::to_string(status)));
+    if (!obs_.was_clean && obs_.not_clean_reason.empty())
+        obs_.not_clean_reason = status == transport::io_status::reset
+                                    ? "the peer reset the TCP connection"
+                                    : "the peer closed TCP without a closing handshake";
+}
+
+void session::pump_until(clock::time_point until) {
+    while (!tcp_closed_) {
+        fire_due_timers();
+        if (tcp_closed_) break;
+        auto dl = until;
+        for (const auto& t : {case_timer_, close_timer_, drop_timer_, linger_timer_})
+            if (t && *t < dl) dl = *t;
+        auto now = clock::now();
+        if (now >= until) break;
+        auto r = s_->read_some(rx_, std::max(dl, now));
+        if (r.status == transport::io_status::ok) {
+            obs_.metrics.bytes_received += r.bytes;
+            if (violated_) continue; // after a violation only the end of TCP matters
+            process(std::span<std::uint8_t>(rx_.data(), r.bytes));
+            if (wake_at_events_ && obs_.received.size() >= wake_at_events_) break;
+        } else if (r.status != transport::io_status::timeout) {
+            on_tcp_end(r.status);
+        }
+    }
+}
+
+bool session::pump_until_event(clock::time_point until) {
+    const auto before = obs_.received.size();
+    wake_at_events_ = before + 1;
+    pump_until(until);
+    wake_at_events_ = 0;
+    return obs_.received.size() > before;
+}
+
+void session::arm_timer(catalog::case_def::timer_kind kind, std::chrono::milliseconds after) {
+    timer_kind_ = kind;
+    if (kind != catalog::case_def::timer_kind::none) case_timer_ = clock::now() + after;
+}
+
+void session::run_to_end() {
+    flush();
+    if (!case_timer_) arm_timer(catalog::case_def::timer_kind::kill, std::chrono::seconds(10));
+    pump_until(clock::time_point::max());
+    obs_.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - t0_).count();
+    s_->close();
+}
+
+} // namespace wsspec::engine
