@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 20> quirk_table{{
+constexpr std::array<quirk_info, 21> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -46,6 +46,8 @@ constexpr std::array<quirk_info, 20> quirk_table{{
      "aborts the process when a ping arrives (to test crash detection)", "", true},
     {quirk::hang_on_ping, "hang-on-ping",
      "stops reading and writing on a connection when a ping arrives (to test hang detection)", ""},
+    {quirk::accept_any_version, "accept-any-version",
+     "upgrades a request whatever its Sec-WebSocket-Version, instead of answering 426", "4.2.2"},
 }};
 
 constexpr bool table_in_enum_order() {

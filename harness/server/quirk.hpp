@@ -35,6 +35,7 @@ enum class quirk : std::uint8_t {
     no_close_validation,
     crash_on_ping,
     hang_on_ping,
+    accept_any_version,
 };
 
 struct quirk_info {

@@ -3,13 +3,18 @@
 namespace wsspec::catalog::detail {
 namespace {
 
-// "{name}" alone → the value itself (keeping its type); inside a longer string → its text.
+// "{name}" alone → the value itself (keeping its type, and with the row's other placeholders
+// filled inside it: a cross value can be a whole step); inside a longer string → its text.
 json substitute(const json& j, const json& row) {
     if (j.is_string()) {
         std::string s = j.get<std::string>();
         for (const auto& [k, v] : row.items()) {
             std::string key = "{" + k + "}";
-            if (s == key) return v;
+            if (s == key) {
+                json rest = row;
+                rest.erase(k); // a value that names itself cannot recurse forever
+                return substitute(v, rest);
+            }
             std::string text = v.is_string() ? v.get<std::string>() : v.dump();
             for (std::size_t pos = 0; (pos = s.find(key, pos)) != std::string::npos;
                  pos += text.size())

@@ -293,6 +293,12 @@ void connection::on_handshake(time_point now) {
     std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
     auto req = handshake::parse_client_request(bytes);
     if (req.status == handshake::handshake_status::need_more) return;
+    if (req.status == handshake::handshake_status::error &&
+        req.error == handshake::handshake_error::unsupported_version &&
+        q_.has(quirk::accept_any_version)) {
+        req.status = handshake::handshake_status::complete;
+        req.head_size = bytes.find("\r\n\r\n") + 4;
+    }
     if (req.status == handshake::handshake_status::error) {
         log(fmt::format("refused the handshake with {}: {} ({})", req.http_status,
                         handshake::name(req.error), req.detail));
