@@ -1,0 +1,242 @@
+// The engine against scripted peers that say exactly the bytes a test needs: a server whose 101
+// negotiates an extension (RSV1 then legal) or not (RSV1 a violation); a client, with wsspec as
+// the server, that sends an unmasked frame or a broken opening request.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "codec/frame_encoder.hpp"
+#include "codec/handshake/accept_key.hpp"
+#include "codec/handshake/http_fields.hpp"
+#include "codec/handshake/http_head.hpp"
+#include "harness/catalog/case_loader.hpp"
+#include "harness/engine/case_runner.hpp"
+#include "harness/transport/connect.hpp"
+#include "harness/transport/listener.hpp"
+
+namespace wsspec {
+namespace {
+
+using namespace std::chrono_literals;
+using report::verdict;
+
+std::span<const std::uint8_t> as_bytes(std::string_view s) {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+catalog::case_def load_one(const std::string& json_case) {
+    auto r = catalog::load_case_file(R"({"group": "t", "cases": [)" + json_case + "]}", "t.json");
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return r ? r->front() : catalog::case_def{};
+}
+
+// Reads an HTTP head off `s` (and whatever came with it).
+std::string read_head(transport::stream& s) {
+    std::string buf;
+    std::uint8_t chunk[4096];
+    auto dl = transport::deadline_after(5s);
+    while (buf.find("\r\n\r\n") == std::string::npos) {
+        auto r = s.read_some(chunk, dl);
+        if (!r.ok()) break;
+        buf.append(reinterpret_cast<const char*>(chunk), r.bytes);
+    }
+    return buf;
+}
+
+std::vector<std::uint8_t> frame(std::uint8_t op, std::string_view payload, std::uint8_t rsv,
+                                std::optional<mask_key> mask) {
+    std::vector<std::uint8_t> out;
+    frame_spec spec;
+    spec.opcode_nibble = op;
+    spec.rsv = rsv;
+    spec.mask = mask;
+    write_frame(out, spec, as_bytes(payload));
+    return out;
+}
+
+// One connection: answers the opening handshake with 101 (+ `extensions`), sends `frames`, then
+// echoes the client's close and closes TCP.
+class scripted_server {
+public:
+    scripted_server(std::string extensions, std::vector<std::uint8_t> frames) {
+        auto l = transport::listener::bind("127.0.0.1", 0);
+        EXPECT_TRUE(l.has_value());
+        listener_.emplace(std::move(*l));
+        thread_ = std::thread([this, extensions, frames] {
+            auto s = listener_->accept(transport::deadline_after(5s));
+            if (!s || !*s) return;
+            auto head = read_head(**s);
+            auto h = handshake::parse_http_head(head, handshake::head_kind::request);
+            auto key = handshake::find_field(h.head, "Sec-WebSocket-Key");
+            std::string answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                                 handshake::accept_key(key ? *key : "") + "\r\n";
+            if (!extensions.empty()) answer += "Sec-WebSocket-Extensions: " + extensions + "\r\n";
+            answer += "\r\n";
+            auto dl = transport::deadline_after(5s);
+            (*s)->write_all(as_bytes(answer), dl);
+            (*s)->write_all(frames, dl);
+            // Wait for the client's close, echo an empty close, close TCP.
+            std::uint8_t buf[1024];
+            (*s)->read_some(buf, dl);
+            auto close = frame(0x8, "", 0, std::nullopt);
+            (*s)->write_all(close, dl);
+            (*s)->close();
+        });
+    }
+    ~scripted_server() { thread_.join(); }
+    std::string url() const { return "ws://127.0.0.1:" + std::to_string(listener_->port()) + "/"; }
+
+private:
+    std::optional<transport::listener> listener_;
+    std::thread thread_;
+};
+
+const char* rsv1_case(bool offer) {
+    return offer ? R"({"id": "t.1", "title": "t", "rfc": "9", "quote": "q",
+                      "extensions": {"offer": "permessage-deflate", "require": "permessage-deflate"},
+                      "steps": [], "timer": {"close": 0.5},
+                      "expect": {"OK": [[{"message": {"text": "Hi"}}]]},
+                      "close": {"by": "harness", "codes": [1000], "clean": true}})"
+                 : R"({"id": "t.1", "title": "t", "rfc": "9", "quote": "q",
+                      "steps": [], "timer": {"close": 0.5},
+                      "expect": {"OK": [[{"message": {"text": "Hi"}}]]},
+                      "close": {"by": "harness", "codes": [1000], "clean": true}})";
+}
+
+engine::run_options to(const std::string& url) {
+    engine::run_options o;
+    o.target = *transport::parse_url(url);
+    return o;
+}
+
+TEST(EnginePeers, NegotiatedExtensionMakesRsv1Legal) {
+    scripted_server srv("permessage-deflate", frame(0x1, "Hi", 0x4, std::nullopt));
+    auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
+    EXPECT_FALSE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+}
+
+TEST(EnginePeers, Rsv1WithoutNegotiationIsAViolation) {
+    scripted_server srv("", frame(0x1, "Hi", 0x4, std::nullopt));
+    auto r = engine::run_case(load_one(rsv1_case(false)), to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.server_violation->rule, "reserved_bits_set");
+    EXPECT_EQ(r.behavior, verdict::failed);
+}
+
+TEST(EnginePeers, AnExtensionTheCaseDidNotOfferIsAHandshakeViolation) {
+    scripted_server srv("permessage-deflate", {});
+    auto r = engine::run_case(load_one(rsv1_case(false)), to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::failed);
+    EXPECT_NE(r.reason.find("§4.1"), std::string::npos) << r.reason;
+}
+
+// wsspec as the server: a case with roles ["client"] run on an accepted connection.
+struct server_side {
+    transport::listener listener = std::move(transport::listener::bind("127.0.0.1", 0)).value();
+
+    report::case_result run(const catalog::case_def& c, const std::function<void(transport::stream&)>& client) {
+        std::thread peer([&] {
+            auto s = transport::connect_tcp("127.0.0.1", listener.port(),
+                                            transport::deadline_after(5s));
+            if (s) client(**s);
+        });
+        auto s = listener.accept(transport::deadline_after(5s));
+        report::case_result r;
+        if (s && *s) r = engine::run_case_accepted(c, std::move(*s), engine::run_options{});
+        peer.join();
+        return r;
+    }
+};
+
+const char* echo_from_client = R"({"id": "t.2", "title": "t", "rfc": "5.1", "quote": "q",
+    "roles": ["client"], "steps": [{"send": {"opcode": "text", "payload": "Hi"}}],
+    "timer": {"kill": 1.0}, "expect": {"OK": [[{"message": {"text": "Hi"}}]]},
+    "close": {"by": "harness", "codes": [1000], "clean": true}})";
+
+const std::string good_request = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                                 "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+TEST(EnginePeers, AsTheServerWsspecSendsUnmaskedAndJudgesTheEcho) {
+    server_side srv;
+    std::vector<std::uint8_t> seen;
+    auto r = srv.run(load_one(echo_from_client), [&](transport::stream& s) {
+        auto dl = transport::deadline_after(5s);
+        s.write_all(as_bytes(good_request), dl);
+        auto head = read_head(s);
+        seen.assign(head.begin() + static_cast<std::ptrdiff_t>(head.find("\r\n\r\n") + 4),
+                    head.end());
+        std::uint8_t buf[64];
+        if (seen.empty()) {
+            auto n = s.read_some(buf, dl); // the server's "Hi": 81 02 'H' 'i', unmasked
+            if (n.ok()) seen.assign(buf, buf + n.bytes);
+        }
+        auto echo = frame(0x1, "Hi", 0, mask_key{1, 2, 3, 4});
+        s.write_all(echo, dl);
+        s.read_some(buf, dl); // its close
+        s.write_all(frame(0x8, "\x03\xe8", 0, mask_key{1, 2, 3, 4}), dl);
+        s.read_some(buf, dl); // the server closes TCP
+    });
+    EXPECT_EQ(r.role, "client");
+    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+    EXPECT_EQ(r.behavior_close, verdict::ok) << r.reason;
+    ASSERT_GE(seen.size(), 4u);
+    EXPECT_EQ(seen[0], 0x81);
+    EXPECT_EQ(seen[1], 0x02) << "RFC 6455 §5.1: a server MUST NOT mask";
+}
+
+TEST(EnginePeers, AnUnmaskedClientFrameIsTheClientsViolation) {
+    server_side srv;
+    auto r = srv.run(load_one(echo_from_client), [&](transport::stream& s) {
+        auto dl = transport::deadline_after(5s);
+        s.write_all(as_bytes(good_request), dl);
+        read_head(s);
+        s.write_all(frame(0x1, "Hi", 0, std::nullopt), dl);
+        std::uint8_t buf[64];
+        while (s.read_some(buf, dl).ok()) {
+        }
+    });
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.server_violation->rule, "unmasked_client_frame");
+    EXPECT_EQ(r.reason.rfind("the client broke RFC 6455 §5.1", 0), 0u) << r.reason;
+}
+
+TEST(EnginePeers, ABrokenOpeningRequestIsRefusedAndNamed) {
+    server_side srv;
+    std::string answer;
+    auto r = srv.run(load_one(echo_from_client), [&](transport::stream& s) {
+        auto dl = transport::deadline_after(5s);
+        std::string bad = good_request;
+        bad.replace(bad.find("Sec-WebSocket-Version: 13"), 25, "Sec-WebSocket-Version: 8");
+        s.write_all(as_bytes(bad), dl);
+        answer = read_head(s);
+    });
+    EXPECT_EQ(answer.rfind("HTTP/1.1 426", 0), 0u) << answer;
+    EXPECT_FALSE(r.upgraded);
+    EXPECT_EQ(r.behavior, verdict::failed);
+    ASSERT_TRUE(r.server_violation.has_value());
+    EXPECT_EQ(r.server_violation->rule, "unsupported_version");
+}
+
+TEST(EnginePeers, TheCaseCanAnswerTheClientWithAnythingElse) {
+    auto c = load_one(R"({"id": "t.3", "title": "t", "rfc": "4.1", "quote": "q",
+        "roles": ["client"], "handshake": {"response": {"status": 200, "remove": ["Upgrade"]}},
+        "steps": [], "expect": {"OK": [[{"http_request": {"method": "GET"}}]]},
+        "close": {"by": "none"}})");
+    server_side srv;
+    std::string answer;
+    auto r = srv.run(c, [&](transport::stream& s) {
+        s.write_all(as_bytes(good_request), transport::deadline_after(5s));
+        answer = read_head(s);
+    });
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 Switching Protocols\r\n", 0), 0u) << answer;
+    EXPECT_EQ(answer.find("Upgrade:"), std::string::npos) << answer;
+    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+    EXPECT_EQ(r.behavior_close, verdict::ok) << r.reason;
+}
+
+} // namespace
+} // namespace wsspec
