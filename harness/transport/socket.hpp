@@ -105,7 +105,6 @@ private:
     std::string peer_;
     std::string label_;
     bool wants_write_ = false;
-    bool handshake_done_ = false;
     bool fatal_ = false; // OpenSSL forbids SSL_shutdown after a fatal error
     bool write_shut_ = false;
 };
