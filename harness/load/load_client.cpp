@@ -3,11 +3,19 @@
 #include <algorithm>
 #include <barrier>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/load/detail/echo_frames.hpp"
 #include "harness/load/detail/load_worker.hpp"
-#include "harness/transport/detail/tls_context.hpp"
+#include "harness/transport/endpoint.hpp"
+#include "harness/transport/socket.hpp"
+#include "harness/transport/tls_context.hpp"
 
 namespace wsspec::load {
 
@@ -63,6 +71,25 @@ std::vector<std::vector<unsigned>> deal(unsigned connections, unsigned threads) 
     return out;
 }
 
+// Resolves host:port and returns the first address that accepts a TCP connection within
+// `timeout` (the probe connection is closed at once), so that every connection of the run goes
+// to the same address. Errors name host:port and the reason: "cannot connect to 127.0.0.1:1:
+// connection refused".
+result<transport::endpoint> pick_endpoint(const std::string& host, std::uint16_t port,
+                                          std::chrono::milliseconds timeout) {
+    auto endpoints = transport::resolve(host, port);
+    if (!endpoints) return endpoints.error();
+    std::vector<std::string> failures;
+    for (transport::endpoint& ep : *endpoints) {
+        auto probe = transport::socket::connect(ep, transport::deadline_after(timeout));
+        if (probe) return std::move(ep);
+        failures.push_back(probe.error().message);
+    }
+    if (failures.size() == 1) return make_error("cannot connect to " + failures.front());
+    return make_error(
+        fmt::format("cannot connect to {}:{}: {}", host, port, fmt::join(failures, "; ")));
+}
+
 } // namespace
 
 result<load_result, load_error>
@@ -71,15 +98,14 @@ run_load(const load_options& o, const std::atomic<bool>& interrupted,
          std::chrono::milliseconds progress_every) {
     using namespace std::chrono;
     detail::run_shared run(o, interrupted);
-    transport::detail::ssl_ctx_ptr tls_ctx;
+    std::optional<transport::tls_context> tls;
     if (o.target.secure()) {
-        auto ctx = transport::detail::make_client_context(o.tls);
+        auto ctx = transport::tls_context::client(o.tls);
         if (!ctx) return load_error{load_error::bad_input, ctx.error().message};
-        tls_ctx = std::move(ctx).value();
-        run.tls_ctx = tls_ctx.get();
+        tls = std::move(ctx).value();
+        run.tls = &*tls;
     }
-    auto ep = detail::pick_endpoint(o.target.host, o.target.port,
-                                    static_cast<int>(o.connect_timeout.count()));
+    auto ep = pick_endpoint(o.target.host, o.target.port, o.connect_timeout);
     if (!ep) return load_error{load_error::unreachable, ep.error().message};
     run.ep = std::move(ep).value();
     run.base = detail::make_base_payload(o.size, o.type);

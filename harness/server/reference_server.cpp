@@ -1,19 +1,16 @@
 #include "harness/server/reference_server.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
+#include <cerrno>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "harness/server/detail/connection.hpp"
 #include "harness/server/detail/event_loop.hpp"
-#include "harness/server/detail/listen_socket.hpp"
-#include "harness/transport/detail/tls_context.hpp"
+#include "harness/server/detail/server_connection.hpp"
+#include "harness/transport/listener.hpp"
+#include "harness/transport/tls_context.hpp"
 
 namespace wsspec::server {
 
@@ -22,15 +19,14 @@ using namespace std::chrono_literals;
 struct reference_server::state {
     server_options options;
     quirk_set quirks;
-    transport::detail::ssl_ctx_ptr tls;
-    std::optional<detail::listen_socket> listener;
+    std::optional<transport::tls_context> tls;
+    std::optional<transport::listener> listener;
     std::uint16_t port = 0;
     std::string address;
     std::mutex log_mu;
-    std::optional<detail::connection_context> ctx;
+    std::optional<detail::server_context> ctx;
     std::vector<std::unique_ptr<detail::event_loop>> loops;
     std::vector<std::thread> loop_threads;
-    transport::detail::unique_fd wake; // eventfd: wakes the acceptor for stop()
     std::thread acceptor;
     std::mutex stop_mu;
     bool stopped = false;
@@ -49,25 +45,24 @@ struct reference_server::state {
 void reference_server::state::accept_loop() {
     std::size_t next = 0;
     for (;;) {
-        pollfd p[2] = {{listener->fd(), POLLIN, 0}, {wake.get(), POLLIN, 0}};
-        if (::poll(p, 2, -1) < 0 && errno != EINTR) {
-            log(fmt::format("accept failed: poll: {}", transport::detail::errno_text(errno)));
+        switch (listener->wait(transport::no_deadline)) {
+        case transport::wait_status::interrupted: return; // stop()
+        case transport::wait_status::error:
+            log(fmt::format("accept failed: poll: {}", transport::errno_text(errno)));
             std::this_thread::sleep_for(50ms);
             continue;
+        case transport::wait_status::ready:
+        case transport::wait_status::timeout: break;
         }
-        if (p[1].revents != 0) return;
-        if (p[0].revents == 0) continue;
         for (;;) {
-            std::string error;
-            transport::detail::unique_fd fd = listener->accept(error);
-            if (!fd.valid()) {
-                if (!error.empty()) {
-                    log("accept failed: " + error);
-                    std::this_thread::sleep_for(50ms); // e.g. EMFILE: do not spin
-                }
+            auto s = listener->try_accept();
+            if (!s) {
+                log("accept failed: " + s.error().message);
+                std::this_thread::sleep_for(50ms); // e.g. EMFILE: do not spin
                 break;
             }
-            loops[next++ % loops.size()]->adopt(std::move(fd));
+            if (!s->valid()) break; // none left
+            loops[next++ % loops.size()]->adopt(std::move(s).value());
         }
     }
 }
@@ -76,22 +71,20 @@ result<std::unique_ptr<reference_server>> reference_server::start(server_options
     auto s = std::make_unique<state>();
     s->quirks = quirk_set(options.quirks);
     if (options.tls) {
-        auto ctx = transport::detail::make_server_context(*options.tls);
+        auto ctx = transport::tls_context::server(*options.tls);
         if (!ctx) return ctx.error();
         s->tls = std::move(ctx).value();
     }
-    auto l = detail::listen_socket::bind(options.host, options.port);
+    // Plain: the event loops start TLS on each accepted socket, with the context above.
+    auto l = transport::listener::bind(options.host, options.port);
     if (!l) return l.error();
-    s->wake.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    if (!s->wake.valid())
-        return make_error(fmt::format("eventfd: {}", transport::detail::errno_text(errno)));
     s->options = std::move(options);
     s->listener.emplace(std::move(l).value());
     s->port = s->listener->port();
     s->address = s->listener->local_address();
     state* raw = s.get();
-    s->ctx.emplace(detail::connection_context{s->options, s->quirks, s->tls.get(),
-                                              [raw](const std::string& line) { raw->log(line); }});
+    s->ctx.emplace(detail::server_context{s->options, s->quirks, s->tls ? &*s->tls : nullptr,
+                                          [raw](const std::string& line) { raw->log(line); }});
     const unsigned n =
         s->options.threads ? s->options.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i)
@@ -115,7 +108,7 @@ std::string reference_server::local_address() const {
     return s_->address;
 }
 bool reference_server::is_tls() const noexcept {
-    return s_->tls != nullptr;
+    return s_->tls.has_value();
 }
 const server_options& reference_server::options() const noexcept {
     return s_->options;
@@ -125,8 +118,7 @@ void reference_server::stop() {
     std::lock_guard lock(s_->stop_mu);
     if (s_->stopped) return;
     s_->stopped = true;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto n = ::write(s_->wake.get(), &one, sizeof one);
+    s_->listener->interrupt();
     s_->acceptor.join();
     s_->listener->close(); // new clients are refused from here on
     for (auto& loop : s_->loops)

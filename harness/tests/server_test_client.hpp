@@ -159,13 +159,7 @@ public:
         const deadline dl = deadline_after(wait);
         for (;;) {
             if (take_frame(f)) return got::frame;
-            switch (read_more(dl)) {
-            case io_status::ok: break;
-            case io_status::timeout: return got::timeout;
-            case io_status::closed: return got::closed;
-            case io_status::reset: return got::reset;
-            case io_status::error: return got::error;
-            }
+            if (const io_status st = read_more(dl); st != io_status::ok) return ending(st);
         }
     }
     // The next frame, which must arrive.
@@ -188,13 +182,7 @@ public:
         for (;;) {
             out.append(in_.begin(), in_.end());
             in_.clear();
-            switch (read_more(dl)) {
-            case io_status::ok: break;
-            case io_status::timeout: return got::timeout;
-            case io_status::closed: return got::closed;
-            case io_status::reset: return got::reset;
-            case io_status::error: return got::error;
-            }
+            if (const io_status st = read_more(dl); st != io_status::ok) return ending(st);
         }
     }
 
@@ -203,6 +191,16 @@ public:
     std::size_t buffered() const { return in_.size(); }
 
 private:
+    // How the connection ended, from the status of a read that returned no bytes.
+    static got ending(io_status st) {
+        switch (st) {
+        case io_status::timeout: return got::timeout;
+        case io_status::closed: return got::closed;
+        case io_status::reset: return got::reset;
+        default: return got::error; // a blocking stream never says would_block
+        }
+    }
+
     io_status read_more(deadline dl) {
         std::uint8_t buf[16384];
         auto r = stream_->read_some(buf, dl);

@@ -8,8 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "harness/transport/detail/tls_context.hpp"
-#include "harness/transport/tls_stream.hpp"
+#include "harness/transport/socket_stream.hpp"
 #include "transport_test_util.hpp"
 
 namespace wsspec::transport {
@@ -69,7 +68,7 @@ TEST_F(TransportTls, VerifiedEchoWithCacert) {
     stream& s = **c;
     EXPECT_TRUE(s.is_tls());
     EXPECT_EQ(s.describe_peer(), "127.0.0.1:" + std::to_string(l.port()));
-    EXPECT_EQ(dynamic_cast<tls_stream&>(s).protocol_version(), "TLSv1.3");
+    EXPECT_EQ(dynamic_cast<socket_stream&>(s).protocol_version(), "TLSv1.3");
     ASSERT_TRUE(s.write_all(as_bytes("secret echo"), deadline_after(test_timeout)).ok());
     EXPECT_EQ(read_exactly(s, 11, deadline_after(test_timeout)).data, "secret echo");
     s.close();
@@ -172,9 +171,9 @@ TEST_F(TransportTls, PeerCloseIsClosedWithCloseNotify) {
 
 TEST_F(TransportTls, PeerFinWithoutCloseNotifyIsClosedAndSaysSo) {
     // A server that drops TCP without close_notify, built by hand around a dup of the socket.
-    auto ctx = detail::make_server_context({cert_file(), key_file(), {}, {}});
+    auto ctx = tls_context::server({cert_file(), key_file(), {}, {}});
     ASSERT_TRUE(ctx.has_value()) << ctx.error().message;
-    detail::unique_fd lfd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    unique_fd lfd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -187,11 +186,13 @@ TEST_F(TransportTls, PeerFinWithoutCloseNotifyIsClosedAndSaysSo) {
     std::thread server([&] {
         pollfd p{lfd.get(), POLLIN, 0};
         if (::poll(&p, 1, 5000) != 1) return;
-        detail::unique_fd conn(::accept(lfd.get(), nullptr, nullptr));
-        detail::unique_fd raw(::dup(conn.get()));
-        auto s = tls_stream::make_server(std::move(conn), ctx->get());
-        if (!s || !(*s)->handshake(deadline_after(test_timeout)).ok()) return;
-        (void)(*s)->write_all(as_bytes("half"), deadline_after(test_timeout));
+        unique_fd conn(::accept(lfd.get(), nullptr, nullptr));
+        unique_fd raw(::dup(conn.get()));
+        socket tls(std::move(conn));
+        if (!tls.start_tls_server(*ctx)) return;
+        socket_stream s(std::move(tls));
+        if (!s.handshake(deadline_after(test_timeout)).ok()) return;
+        (void)s.write_all(as_bytes("half"), deadline_after(test_timeout));
         ::shutdown(raw.get(), SHUT_WR); // FIN, no close_notify
         wait_for_flag(done);
     });

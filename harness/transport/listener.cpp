@@ -1,9 +1,7 @@
 #include "harness/transport/listener.hpp"
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,19 +11,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "harness/transport/detail/tls_context.hpp"
-#include "harness/transport/tcp_stream.hpp"
-#include "harness/transport/tls_stream.hpp"
+#include "harness/transport/endpoint.hpp"
+#include "harness/transport/socket_stream.hpp"
 
 namespace wsspec::transport {
 namespace {
 
 // socket + bind + listen on one address; the error text starts with the endpoint.
-result<detail::unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual_stack) {
-    const std::string where = detail::format_endpoint(sa, len);
-    detail::unique_fd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd.valid())
-        return make_error(fmt::format("{}: socket: {}", where, detail::errno_text(errno)));
+result<unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual_stack) {
+    const std::string where = format_endpoint(sa, len);
+    unique_fd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return make_error(fmt::format("{}: socket: {}", where, errno_text(errno)));
     const int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (sa->sa_family == AF_INET6) {
@@ -33,14 +29,14 @@ result<detail::unique_fd> listen_on(const sockaddr* sa, socklen_t len, bool dual
         ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
     }
     if (::bind(fd.get(), sa, len) != 0)
-        return make_error(fmt::format("{}: {}", where, detail::errno_text(errno)));
+        return make_error(fmt::format("{}: {}", where, errno_text(errno)));
     if (::listen(fd.get(), SOMAXCONN) != 0)
-        return make_error(fmt::format("{}: listen: {}", where, detail::errno_text(errno)));
+        return make_error(fmt::format("{}: listen: {}", where, errno_text(errno)));
     return fd;
 }
 
 // Every address: "::" with IPV6_V6ONLY off, or 0.0.0.0 where IPv6 is unavailable.
-result<detail::unique_fd> listen_any(std::uint16_t port) {
+result<unique_fd> listen_any(std::uint16_t port) {
     sockaddr_in6 v6{};
     v6.sin6_family = AF_INET6;
     v6.sin6_addr = in6addr_any;
@@ -56,26 +52,18 @@ result<detail::unique_fd> listen_any(std::uint16_t port) {
     return make_error(fmt::format("{}; {}", fd.error().message, fd4.error().message));
 }
 
-result<detail::unique_fd> listen_host(const std::string& host, std::uint16_t port) {
+// The first address of `host` that accepts the bind.
+result<unique_fd> listen_host(const std::string& host, std::uint16_t port) {
     if (host.empty() || host == "::") return listen_any(port);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* list = nullptr;
-    const std::string service = std::to_string(port);
-    if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list); rc != 0)
-        return make_error(fmt::format("cannot resolve '{}': {}", host, ::gai_strerror(rc)));
-
+    auto endpoints = resolve(host, port, resolve_for::listen);
+    if (!endpoints) return endpoints.error();
     std::vector<std::string> failures;
-    result<detail::unique_fd> out = make_error("no address");
-    for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-        out = listen_on(ai->ai_addr, ai->ai_addrlen, false);
-        if (out) break;
-        failures.push_back(out.error().message);
+    for (const endpoint& ep : *endpoints) {
+        auto fd = listen_on(ep.sa(), ep.len, false);
+        if (fd) return fd;
+        failures.push_back(fd.error().message);
     }
-    ::freeaddrinfo(list);
-    if (out) return out;
+    if (failures.empty()) return make_error("no address");
     return make_error(fmt::format("{}", fmt::join(failures, "; ")));
 }
 
@@ -85,9 +73,9 @@ result<listener> listener::bind(const std::string& host, std::uint16_t port,
                                 const std::optional<tls_server_options>& tls) {
     listener l;
     if (tls) {
-        auto ctx = detail::make_server_context(*tls);
+        auto ctx = tls_context::server(*tls);
         if (!ctx) return ctx.error();
-        l.ctx_ = std::move(ctx).value();
+        l.tls_ = std::move(ctx).value();
     }
     auto fd = listen_host(host, port);
     if (!fd)
@@ -97,15 +85,10 @@ result<listener> listener::bind(const std::string& host, std::uint16_t port,
 
     int pipe_fds[2] = {-1, -1};
     if (::pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) != 0)
-        return make_error(fmt::format("pipe: {}", detail::errno_text(errno)));
+        return make_error(fmt::format("pipe: {}", errno_text(errno)));
     l.wake_read_.reset(pipe_fds[0]);
     l.wake_write_.reset(pipe_fds[1]);
-
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    ::getsockname(l.fd_.get(), reinterpret_cast<sockaddr*>(&ss), &len);
-    l.port_ = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
-                                       : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+    l.port_ = local_port(l.fd_.get());
     return l;
 }
 
@@ -114,33 +97,43 @@ listener& listener::operator=(listener&&) noexcept = default;
 listener::~listener() = default;
 
 std::string listener::local_address() const {
-    return detail::local_endpoint(fd_.get());
+    return transport::local_address(fd_.get());
+}
+
+wait_status listener::wait(deadline dl) noexcept {
+    pollfd p[2] = {{fd_.get(), POLLIN, 0}, {wake_read_.get(), POLLIN, 0}};
+    const wait_status s = wait_fds(p, dl);
+    if (p[1].revents != 0) return wait_status::interrupted;
+    return s;
+}
+
+result<socket> listener::try_accept() {
+    for (;;) {
+        unique_fd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (conn.valid()) return socket(std::move(conn));
+        if (errno == EINTR) continue;
+        // None pending, or the client gave up between poll() and accept().
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED) return socket();
+        return make_error(fmt::format("accept: {}", errno_text(errno)));
+    }
 }
 
 result<std::unique_ptr<stream>> listener::accept(deadline dl) {
     for (;;) {
         if (!fd_.valid()) return make_error("accept on a closed listener");
-        pollfd p[2] = {{fd_.get(), POLLIN, 0}, {wake_read_.get(), POLLIN, 0}};
-        const int n = ::poll(p, 2, detail::poll_timeout(dl));
-        if (n < 0 && errno != EINTR)
-            return make_error(fmt::format("poll: {}", detail::errno_text(errno)));
-        if (p[1].revents != 0) return make_error("listener interrupted");
-        if (n <= 0) {
-            if (clock::now() >= dl) return std::unique_ptr<stream>();
-            continue;
+        switch (wait(dl)) {
+        case wait_status::ready: break;
+        case wait_status::timeout: return std::unique_ptr<stream>();
+        case wait_status::interrupted: return make_error("listener interrupted");
+        case wait_status::error: return make_error(fmt::format("poll: {}", errno_text(errno)));
         }
-        detail::unique_fd conn(
-            ::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-        if (!conn.valid()) {
-            // The client may have given up between poll() and accept(): just wait again.
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR)
-                continue;
-            return make_error(fmt::format("accept: {}", detail::errno_text(errno)));
-        }
-        if (!ctx_) return std::unique_ptr<stream>(std::make_unique<tcp_stream>(std::move(conn)));
-        auto s = tls_stream::make_server(std::move(conn), ctx_.get());
+        auto s = try_accept();
         if (!s) return s.error();
-        return std::unique_ptr<stream>(std::move(s).value());
+        if (!s->valid()) continue; // the client gave up: wait again
+        if (tls_) {
+            if (auto r = s->start_tls_server(*tls_); !r) return r.error();
+        }
+        return std::unique_ptr<stream>(std::make_unique<socket_stream>(std::move(s).value()));
     }
 }
 

@@ -7,17 +7,6 @@ namespace wsspec::transport {
 
 stream::~stream() = default;
 
-std::string_view to_string(io_status s) noexcept {
-    switch (s) {
-    case io_status::ok: return "ok";
-    case io_status::timeout: return "timeout";
-    case io_status::closed: return "closed";
-    case io_status::reset: return "reset";
-    case io_status::error: return "error";
-    }
-    return "unknown";
-}
-
 io_result write_chopped(stream& s, std::span<const std::uint8_t> data, std::size_t chop,
                         std::chrono::microseconds pause, deadline dl) {
     if (chop == 0 || chop >= data.size()) return s.write_all(data, dl);

@@ -3,9 +3,10 @@
 // a deadline: a conformance harness must never hang on a silent peer, and a peer that goes quiet
 // is itself an observation (Autobahn reports it as a timeout, not as a harness failure).
 //
-// Deadline rule for every call here: the deadline bounds *waiting*. Work that can complete without
-// waiting (bytes already received, room in the socket send buffer) is done even if the deadline
-// has already passed, so a deadline in the past means "poll once".
+// Deadline rule for every call here (deadline.hpp): the deadline bounds *waiting*. Work that can
+// complete without waiting (bytes already received, room in the socket send buffer) is done even
+// if the deadline has already passed, so a deadline in the past means "poll once". Calls end in
+// `timeout` at the deadline, never in `would_block`.
 //
 // A stream is not thread-safe: one thread at a time (the harness runs each case on its own thread).
 #include <chrono>
@@ -13,39 +14,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <string_view>
+
+#include "harness/transport/deadline.hpp"
+#include "harness/transport/io_result.hpp"
 
 namespace wsspec::transport {
-
-using clock = std::chrono::steady_clock;
-using deadline = clock::time_point;
-
-// No deadline at all; poll() then waits without a timeout.
-inline constexpr deadline no_deadline = deadline::max();
-
-inline deadline deadline_after(clock::duration d) {
-    return clock::now() + d;
-}
-
-// How an I/O call ended. `closed` and `reset` are data for a verdict (RFC 6455 §7.1.1 wants the
-// server to close TCP first and cleanly), so they are kept apart from harness-side `error`s.
-enum class io_status : std::uint8_t {
-    ok,
-    timeout, // the deadline passed first; `bytes` says how much was done before it
-    closed, // the peer sent FIN (clean EOF); for TLS: close_notify, or EOF without it (see message)
-    reset,  // ECONNRESET / EPIPE: the peer aborted with RST, or the connection is gone
-    error,  // anything else, including use after close(); `message` says what
-};
-
-std::string_view to_string(io_status s) noexcept;
-
-struct io_result {
-    io_status status = io_status::ok;
-    std::size_t bytes = 0; // bytes read, or bytes written before the call ended
-    std::string message;   // empty when status == ok
-
-    bool ok() const noexcept { return status == io_status::ok; }
-};
 
 class stream {
 public:

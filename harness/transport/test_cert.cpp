@@ -14,7 +14,8 @@
 #include <fmt/format.h>
 
 #include "harness/transport/detail/openssl.hpp"
-#include "harness/transport/detail/socket.hpp"
+#include "harness/transport/io_result.hpp"
+#include "harness/transport/unique_fd.hpp"
 #include "harness/transport/url.hpp"
 
 namespace wsspec::transport {
@@ -69,16 +70,14 @@ result<std::string> to_pem(auto write) {
 }
 
 result<void> write_file(const std::string& path, const std::string& text, mode_t mode) {
-    detail::unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd.valid())
-        return make_error(fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
+        return make_error(fmt::format("cannot write '{}': {}", path, errno_text(errno)));
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0)
-            return make_error(
-                fmt::format("cannot write '{}': {}", path, detail::errno_text(errno)));
+        if (n < 0) return make_error(fmt::format("cannot write '{}': {}", path, errno_text(errno)));
         done += static_cast<std::size_t>(n);
     }
     return {};

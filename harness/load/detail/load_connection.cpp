@@ -15,6 +15,9 @@
 namespace wsspec::load::detail {
 namespace {
 
+using transport::io_result;
+using transport::io_status;
+
 assembler_options client_options() noexcept {
     assembler_options o;
     o.frame.local_role = role::client; // server frames must not be masked (§5.1)
@@ -51,10 +54,9 @@ std::string load_connection::who() const {
 
 void load_connection::start(std::int64_t now) {
     waiting_since_ = now;
-    if (!sock_.start_connect(run_.ep)) {
-        fail(error_kind::connect, sock_.error());
-        return;
-    }
+    auto s = transport::socket::start_connect(run_.ep);
+    if (!s) return fail(error_kind::connect, "connect to " + s.error().message);
+    sock_ = std::move(s).value();
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
     ev.data.ptr = this;
@@ -67,14 +69,15 @@ void load_connection::on_event(std::uint32_t events, std::int64_t now) {
     switch (state_) {
     case state::done: return;
     case state::connecting:
-        if (!sock_.finish_connect()) return fail(error_kind::connect, sock_.error());
+        if (auto r = sock_.finish_connect(); !r)
+            return fail(error_kind::connect, "connect to " + r.error().message);
         return after_connect();
     case state::tls: return drive_tls();
     default: break;
     }
     // EPOLLOUT too when TLS wanted to write in the middle of a read.
     const bool readable = (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ||
-                          ((events & EPOLLOUT) && sock_.tls() && sock_.wants_write());
+                          ((events & EPOLLOUT) && sock_.is_tls() && sock_.wants_write());
     if (readable && !read_available()) return;
     if (!flush()) return;
     if (state_ == state::loading) {
@@ -84,9 +87,11 @@ void load_connection::on_event(std::uint32_t events, std::int64_t now) {
 }
 
 void load_connection::after_connect() {
-    if (!run_.tls_ctx) return send_upgrade();
-    if (!sock_.attach_tls(run_.tls_ctx, run_.opt.target.host, run_.opt.tls))
-        return fail(error_kind::handshake, sock_.error());
+    if (!run_.tls) return send_upgrade();
+    if (auto r =
+            sock_.start_tls_client(*run_.tls, run_.opt.target.host, run_.opt.tls, run_.ep.text);
+        !r)
+        return fail(error_kind::handshake, r.error().message);
     state_ = state::tls;
     drive_tls();
 }
@@ -94,7 +99,8 @@ void load_connection::after_connect() {
 void load_connection::drive_tls() {
     io_result r = sock_.handshake();
     if (r.status == io_status::ok) return send_upgrade();
-    if (r.status != io_status::would_block) return fail(error_kind::handshake, sock_.error());
+    if (r.status != io_status::would_block)
+        return fail(error_kind::handshake, std::move(r.message));
     update_interest();
 }
 
@@ -119,18 +125,19 @@ void load_connection::setup_timed_out() {
 bool load_connection::read_available() {
     const std::span<std::uint8_t> buf = worker_.read_buffer();
     for (;;) {
-        const io_result r = sock_.read(buf.data(), buf.size());
+        const io_result r = sock_.read(buf);
         switch (r.status) {
         case io_status::ok:
             worker_.stats.wire_received += r.bytes;
             if (!on_bytes(buf.first(r.bytes), now_ns())) return false;
             // A short read emptied the socket; TLS may still hold decrypted records.
-            if (r.bytes < buf.size() && !sock_.tls()) return true;
+            if (r.bytes < buf.size() && !sock_.is_tls()) return true;
             break;
         case io_status::would_block: update_interest(); return true;
-        case io_status::eof: on_eof(false); return false;
+        case io_status::closed: on_eof(false); return false;
         case io_status::reset: on_eof(true); return false;
-        case io_status::error: fail(error_kind::unexpected_close, sock_.error()); return false;
+        case io_status::timeout: // a non-blocking socket never times out
+        case io_status::error: fail(error_kind::unexpected_close, r.message); return false;
         }
     }
 }
@@ -380,7 +387,7 @@ bool load_connection::flush() {
 
 bool load_connection::write_some(const std::uint8_t*& p, std::size_t& left) {
     while (left > 0) {
-        const io_result r = sock_.write(p, left);
+        const io_result r = sock_.write({p, left});
         switch (r.status) {
         case io_status::ok:
             worker_.stats.wire_sent += r.bytes;
@@ -388,9 +395,10 @@ bool load_connection::write_some(const std::uint8_t*& p, std::size_t& left) {
             left -= r.bytes;
             break;
         case io_status::would_block: return true;
-        case io_status::eof:
+        case io_status::closed:
         case io_status::reset: on_eof(true); return false;
-        case io_status::error: fail(error_kind::unexpected_close, sock_.error()); return false;
+        case io_status::timeout: // a non-blocking socket never times out
+        case io_status::error: fail(error_kind::unexpected_close, r.message); return false;
         }
     }
     return true;
@@ -400,7 +408,7 @@ void load_connection::update_interest() {
     if (state_ == state::done) return;
     const bool pending = out_left_ > 0 || aux_sent_ < aux_.size();
     const bool want =
-        pending || state_ == state::connecting || (sock_.tls() && sock_.wants_write());
+        pending || state_ == state::connecting || (sock_.is_tls() && sock_.wants_write());
     if (want == want_out_) return;
     epoll_event ev{};
     ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);

@@ -12,8 +12,8 @@
 #include "codec/handshake/client_request.hpp"
 #include "codec/message_assembler.hpp"
 #include "harness/load/detail/echo_frames.hpp"
-#include "harness/load/detail/nb_socket.hpp"
 #include "harness/load/detail/run_shared.hpp"
+#include "harness/transport/socket.hpp"
 
 namespace wsspec::load::detail {
 
@@ -74,7 +74,7 @@ private:
     load_worker& worker_;
     const unsigned index_;
     state state_ = state::connecting;
-    nb_socket sock_;
+    transport::socket sock_;
     bool want_out_ = false; // EPOLLOUT registered
     mask_key key_{};
 

@@ -8,9 +8,10 @@
 #include <vector>
 
 #include "codec/opcode.hpp"
-#include "harness/load/detail/nb_socket.hpp"
 #include "harness/load/histogram.hpp"
 #include "harness/load/load_client.hpp"
+#include "harness/transport/endpoint.hpp"
+#include "harness/transport/tls_context.hpp"
 
 namespace wsspec::load::detail {
 
@@ -28,8 +29,8 @@ struct run_shared {
 
     const load_options& opt;
     const std::atomic<bool>& interrupted;
-    endpoint ep;
-    SSL_CTX* tls_ctx = nullptr;     // wss:// only
+    transport::endpoint ep;
+    const transport::tls_context* tls = nullptr; // wss:// only
     std::vector<std::uint8_t> base; // every message's payload before its sequence number
     opcode op = opcode::binary;
     // --messages: messages no connection has claimed yet (may go negative once used up).

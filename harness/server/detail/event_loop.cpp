@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <exception>
 
+#include <fmt/format.h>
+
 namespace wsspec::server::detail {
 namespace {
 
@@ -15,7 +17,7 @@ constexpr std::uint64_t wake_id = 0;
 
 } // namespace
 
-event_loop::event_loop(const connection_context& ctx)
+event_loop::event_loop(const server_context& ctx)
     : ctx_(ctx), epfd_(::epoll_create1(EPOLL_CLOEXEC)),
       wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
     epoll_event ev{};
@@ -28,8 +30,6 @@ event_loop::~event_loop() {
     conns_.clear();
     {
         std::lock_guard lock(mu_);
-        for (int fd : inbox_)
-            ::close(fd);
         inbox_.clear();
     }
     if (wake_fd_ >= 0) ::close(wake_fd_);
@@ -42,10 +42,10 @@ void event_loop::wake() noexcept {
     [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
-void event_loop::adopt(transport::detail::unique_fd fd) {
+void event_loop::adopt(transport::socket s) {
     {
         std::lock_guard lock(mu_);
-        inbox_.push_back(fd.release());
+        inbox_.push_back(std::move(s));
     }
     wake();
 }
@@ -58,7 +58,7 @@ void event_loop::request_stop() {
     wake();
 }
 
-void event_loop::set_interest(connection& c, std::uint32_t events) {
+void event_loop::set_interest(server_connection& c, std::uint32_t events) {
     if (events == c.interest || c.fd() < 0) return;
     epoll_event ev{};
     ev.events = events;
@@ -68,20 +68,20 @@ void event_loop::set_interest(connection& c, std::uint32_t events) {
     c.interest = events;
 }
 
-void event_loop::arm(connection& c, time_point when) {
+void event_loop::arm(server_connection& c, time_point when) {
     if (when == never) return;
     c.armed = when;
     timers_.emplace(when, c.id());
 }
 
-void event_loop::finished(connection& c) {
+void event_loop::finished(server_connection& c) {
     dead_.push_back(c.id());
 }
 
 // Runs one connection callback; an exception (bad_alloc, say) ends that connection, never the
 // server.
 template <class F>
-void event_loop::guarded(connection& c, F&& f) {
+void event_loop::guarded(server_connection& c, F&& f) {
     try {
         f();
     } catch (const std::exception& e) {
@@ -92,18 +92,23 @@ void event_loop::guarded(connection& c, F&& f) {
 bool event_loop::take_inbox(time_point now) {
     std::uint64_t count;
     [[maybe_unused]] const auto n = ::read(wake_fd_, &count, sizeof count);
-    std::vector<int> fds;
+    std::vector<transport::socket> sockets;
     bool stop;
     {
         std::lock_guard lock(mu_);
-        fds.swap(inbox_);
+        sockets.swap(inbox_);
         stop = stop_requested_;
     }
-    for (int fd : fds) {
+    for (transport::socket& s : sockets) {
+        if (ctx_.tls) {
+            if (auto r = s.start_tls_server(*ctx_.tls); !r) {
+                ctx_.log(fmt::format("{}: {}", s.peer(), r.error().message));
+                continue; // closed by `sockets` going out of scope
+            }
+        }
         const std::uint64_t id = next_id_++;
-        auto c = std::make_unique<connection>(
-            id, server_socket(transport::detail::unique_fd(fd), ctx_.tls), ctx_, *this);
-        connection& ref = *c;
+        auto c = std::make_unique<server_connection>(id, std::move(s), ctx_, *this);
+        server_connection& ref = *c;
         conns_.emplace(id, std::move(c));
         guarded(ref, [&] {
             ref.start(now);
@@ -120,7 +125,7 @@ void event_loop::fire_timers(time_point now) {
         auto it = conns_.find(id);
         // An entry is stale once the connection re-armed for another time or is gone.
         if (it == conns_.end() || it->second->armed != when) continue;
-        connection& c = *it->second;
+        server_connection& c = *it->second;
         c.armed = never;
         guarded(c, [&] { c.on_timer(now); });
     }
@@ -146,7 +151,7 @@ void event_loop::run() {
                 if (take_inbox(now) && !stopping_) {
                     stopping_ = true;
                     for (auto& entry : conns_) {
-                        connection& c = *entry.second;
+                        server_connection& c = *entry.second;
                         guarded(c, [&] { c.on_stop(now); });
                     }
                 }
@@ -154,7 +159,7 @@ void event_loop::run() {
             }
             auto it = conns_.find(id);
             if (it == conns_.end()) continue; // ended earlier in this batch
-            connection& c = *it->second;
+            server_connection& c = *it->second;
             guarded(c, [&] { c.on_ready(events[i].events, now); });
         }
         fire_timers(now);

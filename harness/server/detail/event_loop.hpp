@@ -9,29 +9,29 @@
 #include <utility>
 #include <vector>
 
-#include "harness/server/detail/connection.hpp"
-#include "harness/transport/detail/socket.hpp"
+#include "harness/server/detail/server_connection.hpp"
+#include "harness/transport/socket.hpp"
 
 namespace wsspec::server::detail {
 
 class event_loop {
 public:
-    explicit event_loop(const connection_context& ctx);
+    explicit event_loop(const server_context& ctx);
     ~event_loop();
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
 
-    // From the acceptor thread: a newly accepted socket to serve.
-    void adopt(transport::detail::unique_fd fd);
+    // From the acceptor thread: a newly accepted socket to serve (TLS is started here).
+    void adopt(transport::socket s);
     // From any thread: stop every connection (close 1001 where a WebSocket is open), then
     // return from run() once they are all gone.
     void request_stop();
     void run();
 
     // For this loop's connections.
-    void set_interest(connection& c, std::uint32_t events);
-    void arm(connection& c, time_point when);
-    void finished(connection& c);
+    void set_interest(server_connection& c, std::uint32_t events);
+    void arm(server_connection& c, time_point when);
+    void finished(server_connection& c);
 
 private:
     using timer = std::pair<time_point, std::uint64_t>;
@@ -40,16 +40,16 @@ private:
     bool take_inbox(time_point now); // true once a stop was requested
     void fire_timers(time_point now);
     template <class F>
-    void guarded(connection& c, F&& f);
+    void guarded(server_connection& c, F&& f);
 
-    const connection_context& ctx_;
+    const server_context& ctx_;
     int epfd_ = -1;
     int wake_fd_ = -1; // eventfd: new sockets or a stop request
     std::mutex mu_;
-    std::vector<int> inbox_;
+    std::vector<transport::socket> inbox_;
     bool stop_requested_ = false;
     bool stopping_ = false;
-    std::unordered_map<std::uint64_t, std::unique_ptr<connection>> conns_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<server_connection>> conns_;
     std::vector<std::uint64_t> dead_;
     std::priority_queue<timer, std::vector<timer>, std::greater<timer>> timers_;
     std::uint64_t next_id_ = 1; // 0 is the wake-up descriptor

@@ -1,5 +1,5 @@
 #pragma once
-// One reference-server connection as a state machine driven by its event loop: opening
+// One client of the reference server as a state machine driven by its event loop: opening
 // handshake, echo, closing handshake, and the quirks' deviations. Every wait of the former
 // thread-per-connection design is a state with a deadline here, so one thread serves many
 // connections and a burst of echoes costs one read and one write.
@@ -11,13 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include <openssl/ssl.h>
-
 #include "codec/message_assembler.hpp"
 #include "codec/utf8.hpp"
-#include "harness/server/detail/server_socket.hpp"
 #include "harness/server/quirk.hpp"
 #include "harness/server/reference_server.hpp"
+#include "harness/transport/socket.hpp"
+#include "harness/transport/tls_context.hpp"
 
 namespace wsspec::server::detail {
 
@@ -25,19 +24,22 @@ using clock = std::chrono::steady_clock;
 using time_point = clock::time_point;
 inline constexpr time_point never = time_point::max();
 
-struct connection_context {
+// What every connection of one server shares.
+struct server_context {
     const server_options& options;
     quirk_set quirks;
-    SSL_CTX* tls = nullptr; // wss://
+    const transport::tls_context* tls = nullptr; // wss://
     // Serialised by the caller; never empty.
     std::function<void(const std::string&)> log;
 };
 
 class event_loop;
 
-class connection {
+class server_connection {
 public:
-    connection(std::uint64_t id, server_socket s, const connection_context& ctx, event_loop& loop);
+    // `s`: the accepted socket, TLS already started for wss://.
+    server_connection(std::uint64_t id, transport::socket s, const server_context& ctx,
+                      event_loop& loop);
 
     void start(time_point now);
     // epoll reported `events` for this connection's socket.
@@ -102,8 +104,8 @@ private:
     bool send_due_pongs(time_point now);
 
     const std::uint64_t id_;
-    server_socket sock_;
-    const connection_context& ctx_;
+    transport::socket sock_;
+    const server_context& ctx_;
     const server_options& opt_;
     event_loop& loop_;
     const quirk_set q_;

@@ -1,4 +1,4 @@
-#include "harness/server/detail/connection.hpp"
+#include "harness/server/detail/server_connection.hpp"
 
 #include <sys/epoll.h>
 
@@ -18,6 +18,7 @@ namespace wsspec::server::detail {
 namespace {
 
 using namespace std::chrono_literals;
+using transport::io_result;
 using transport::io_status;
 
 // Drain after a close on stop(): the server is going away, the courtesy can be short.
@@ -63,23 +64,23 @@ void release_if_large(std::vector<std::uint8_t>& v) {
 
 } // namespace
 
-connection::connection(std::uint64_t id, server_socket s, const connection_context& ctx,
-                       event_loop& loop)
+server_connection::server_connection(std::uint64_t id, transport::socket s,
+                                     const server_context& ctx, event_loop& loop)
     : id_(id), sock_(std::move(s)), ctx_(ctx), opt_(ctx.options), loop_(loop), q_(ctx.quirks),
       limit_(q_.has(quirk::max_message_64k) ? 65535 : ctx.options.max_message),
       assembler_(make_assembler_options(q_, limit_)), buf_(read_chunk) {}
 
-void connection::log(std::string_view what) {
+void server_connection::log(std::string_view what) {
     ctx_.log(fmt::format("{}: {}", sock_.peer(), what));
 }
 
-void connection::start(time_point now) {
+void server_connection::start(time_point now) {
     handshake_deadline_ = now + opt_.handshake_timeout;
     last_read_ = now;
     after_io();
 }
 
-bool connection::reading() const noexcept {
+bool server_connection::reading() const noexcept {
     switch (state_) {
     // Nothing more is read while output waits: a client that does not read its echoes is not
     // allowed to fill our memory (the socket's own backpressure, as a blocking write gives).
@@ -91,7 +92,7 @@ bool connection::reading() const noexcept {
     }
 }
 
-time_point connection::next_deadline() const noexcept {
+time_point server_connection::next_deadline() const noexcept {
     time_point t = out_sent_ < out_.size() ? write_deadline_ : never;
     switch (state_) {
     case state::handshake: t = std::min(t, handshake_deadline_); break;
@@ -107,7 +108,7 @@ time_point connection::next_deadline() const noexcept {
 }
 
 // Tells the loop which events and which deadline this connection waits for now.
-void connection::after_io() {
+void server_connection::after_io() {
     if (state_ == state::finished) return;
     std::uint32_t want = 0;
     if (reading()) want |= EPOLLIN;
@@ -119,7 +120,7 @@ void connection::after_io() {
     if (t < armed) loop_.arm(*this, t);
 }
 
-void connection::on_ready(std::uint32_t events, time_point now) {
+void server_connection::on_ready(std::uint32_t events, time_point now) {
     if (state_ == state::finished) return;
     if (out_sent_ < out_.size() && !flush(now)) return;
     // EPOLLOUT too when TLS wanted to write in the middle of a read.
@@ -129,18 +130,19 @@ void connection::on_ready(std::uint32_t events, time_point now) {
     after_io();
 }
 
-void connection::read_available(time_point now) {
+void server_connection::read_available(time_point now) {
     // TLS may hold decrypted records that epoll cannot see: take them all.
     do {
         if (!make_room()) return;
-        const io_result r = sock_.read(buf_.data() + end_, buf_.size() - end_);
+        const io_result r = sock_.read({buf_.data() + end_, buf_.size() - end_});
         switch (r.status) {
         case io_status::ok:
             end_ += r.bytes;
             last_read_ = now;
             on_bytes(now);
             break;
-        case io_status::timeout: return; // would block
+        case io_status::would_block: return;
+        case io_status::timeout: // a non-blocking socket never times out
         case io_status::closed:
         case io_status::reset:
         case io_status::error: on_eof(); return;
@@ -150,7 +152,7 @@ void connection::read_available(time_point now) {
 
 // Room at the end of buf_: move unconsumed bytes to the front, or grow the buffer (only while
 // a handshake or a whole long control frame is awaited).
-bool connection::make_room() {
+bool server_connection::make_room() {
     if (begin_ == end_) begin_ = end_ = 0;
     if (end_ < buf_.size()) return true;
     if (begin_ > 0) {
@@ -163,7 +165,7 @@ bool connection::make_room() {
     return true;
 }
 
-void connection::on_bytes(time_point now) {
+void server_connection::on_bytes(time_point now) {
     switch (state_) {
     case state::handshake: on_handshake(now); break;
     case state::open: process_buffered(now); break;
@@ -173,26 +175,26 @@ void connection::on_bytes(time_point now) {
 }
 
 // The client closed or reset TCP (or TLS failed): nothing more can be said to it.
-void connection::on_eof() {
+void server_connection::on_eof() {
     finish();
 }
 
 // Writes pending output; false once the connection is over. A full socket buffer leaves the
 // rest for EPOLLOUT, under the write timeout.
-bool connection::flush(time_point now) {
+bool server_connection::flush(time_point now) {
     while (out_sent_ < out_.size()) {
-        const io_result r = sock_.write(out_.data() + out_sent_, out_.size() - out_sent_);
+        const io_result r = sock_.write(std::span<const std::uint8_t>(out_).subspan(out_sent_));
         if (r.status == io_status::ok) {
             out_sent_ += r.bytes;
             continue;
         }
-        if (r.status == io_status::timeout) {
+        if (r.status == io_status::would_block) {
             if (write_deadline_ == never) write_deadline_ = now + opt_.write_timeout;
             return true;
         }
         log(fmt::format("write failed ({}): {}", transport::to_string(r.status),
-                        sock_.error().empty() ? "the client closed the connection"
-                                              : sock_.error()));
+                        r.status == io_status::closed ? "the client closed the connection"
+                                                      : r.message));
         finish();
         return false;
     }
@@ -207,7 +209,7 @@ bool connection::flush(time_point now) {
 // RFC 6455 §7.1.1: "the server [...] SHOULD close the underlying TCP connection first". Our
 // last bytes first, then FIN, then read what the client still sends, so that the kernel does
 // not answer unread data with RST (RFC 2525 §2.17).
-void connection::begin_closing(time_point now) {
+void server_connection::begin_closing(time_point now) {
     state_ = state::closing;
     pongs_.clear();
     if (out_sent_ == out_.size())
@@ -216,7 +218,7 @@ void connection::begin_closing(time_point now) {
         flush(now);
 }
 
-void connection::begin_draining(time_point now) {
+void server_connection::begin_draining(time_point now) {
     sock_.shutdown_write();
     state_ = state::draining;
     begin_ = end_ = 0;
@@ -224,7 +226,7 @@ void connection::begin_draining(time_point now) {
         now + (stopping_ ? std::chrono::milliseconds(stop_drain) : opt_.drain_timeout);
 }
 
-void connection::finish() {
+void server_connection::finish() {
     if (state_ == state::finished) return;
     state_ = state::finished;
     sock_.close(); // closing the descriptor also takes it out of the epoll set
@@ -232,7 +234,7 @@ void connection::finish() {
     loop_.finished(*this);
 }
 
-void connection::abort(std::string_view why) {
+void server_connection::abort(std::string_view why) {
     if (state_ == state::finished) return;
     log(fmt::format("connection aborted: {}", why));
     sock_.abort();
@@ -241,7 +243,7 @@ void connection::abort(std::string_view why) {
     loop_.finished(*this);
 }
 
-void connection::on_timer(time_point now) {
+void server_connection::on_timer(time_point now) {
     if (state_ == state::finished) return;
     if (out_sent_ < out_.size() && now >= write_deadline_) {
         log(fmt::format("write failed (timeout): the client does not read, {} bytes unsent",
@@ -271,7 +273,7 @@ void connection::on_timer(time_point now) {
     after_io();
 }
 
-void connection::on_stop(time_point now) {
+void server_connection::on_stop(time_point now) {
     if (state_ == state::finished) return;
     stopping_ = true;
     const time_point soon = now + stop_drain;
@@ -289,7 +291,7 @@ void connection::on_stop(time_point now) {
     after_io();
 }
 
-void connection::on_handshake(time_point now) {
+void server_connection::on_handshake(time_point now) {
     std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
     auto req = handshake::parse_client_request(bytes);
     if (req.status == handshake::handshake_status::need_more) return;
@@ -317,7 +319,7 @@ void connection::on_handshake(time_point now) {
 }
 
 // Feeds buffered bytes to the assembler while the WebSocket stays open.
-void connection::process_buffered(time_point now) {
+void server_connection::process_buffered(time_point now) {
     while (begin_ < end_ && state_ == state::open) {
         if (q_.has(quirk::long_control_frames) && at_frame_boundary_ && !whole_frame_buffered())
             return;
@@ -345,7 +347,7 @@ void connection::process_buffered(time_point now) {
 // quirk::long_control_frames lets control payloads exceed 125 bytes, but the frame parser
 // gathers a control payload split across reads in a 125-byte buffer. So such a frame is fed
 // only once it is buffered whole; the parser then hands out a view of our buffer instead.
-bool connection::whole_frame_buffered() const noexcept {
+bool server_connection::whole_frame_buffered() const noexcept {
     const std::size_t avail = end_ - begin_;
     if (avail < 2) return false;
     const std::uint8_t* p = buf_.data() + begin_;
@@ -361,7 +363,7 @@ bool connection::whole_frame_buffered() const noexcept {
     return avail - header >= length;
 }
 
-bool connection::on_data(const message_result& r) {
+bool server_connection::on_data(const message_result& r) {
     // Only reachable with quirk::ignore_reserved_opcodes: the frame is dropped unread.
     if (is_reserved(r.op)) return true;
     const bool text = r.op == opcode::text;
@@ -384,7 +386,7 @@ bool connection::on_data(const message_result& r) {
 }
 
 // False once the connection left the open state.
-bool connection::on_control(const message_result& r, time_point now) {
+bool server_connection::on_control(const message_result& r, time_point now) {
     if (is_reserved(r.op)) return true; // quirk::ignore_reserved_opcodes
     switch (r.op) {
     case opcode::ping: return on_ping(r.payload, now);
@@ -393,7 +395,7 @@ bool connection::on_control(const message_result& r, time_point now) {
     }
 }
 
-bool connection::on_ping(std::span<const std::uint8_t> payload, time_point now) {
+bool server_connection::on_ping(std::span<const std::uint8_t> payload, time_point now) {
     if (q_.has(quirk::crash_on_ping)) std::abort();
     if (q_.has(quirk::hang_on_ping)) {
         // What was echoed before the ping still goes out; after it, nothing.
@@ -414,7 +416,7 @@ bool connection::on_ping(std::span<const std::uint8_t> payload, time_point now) 
     return false;
 }
 
-void connection::on_close(const message_result& r, time_point now) {
+void server_connection::on_close(const message_result& r, time_point now) {
     if (q_.has(quirk::no_close_reply)) {
         state_ = state::await_client;
         pongs_.clear();
@@ -442,7 +444,7 @@ void connection::on_close(const message_result& r, time_point now) {
 
 // RFC 6455 §7.1.7 _Fail the WebSocket Connection_: send a close frame with the code the rule
 // maps to (§7.4.1), then close TCP.
-void connection::fail(codec_error e, time_point now) {
+void server_connection::fail(codec_error e, time_point now) {
     const std::uint16_t code = q_.has(quirk::wrong_close_code) ? 1000 : close_code_for(e);
     log(fmt::format("failing the connection with {}: {} (RFC 6455 §{}) at byte {}", code, name(e),
                     rfc_section(e), assembler_.error_offset()));
@@ -450,13 +452,13 @@ void connection::fail(codec_error e, time_point now) {
     begin_closing(now);
 }
 
-void connection::go_away(std::string_view reason, time_point now) {
+void server_connection::go_away(std::string_view reason, time_point now) {
     if (!send_close(static_cast<std::uint16_t>(close_code::going_away), reason)) return finish();
     begin_closing(now);
 }
 
 // Appends one frame to the output; it is written with the rest of the batch.
-bool connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
+bool server_connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
     const std::size_t at = out_.size();
     out_.resize(at + encoded_size(payload.size(), false));
     auto e =
@@ -477,13 +479,13 @@ bool connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
 }
 
 // code 0: an empty close payload.
-bool connection::send_close(std::uint16_t code, std::string_view reason) {
+bool server_connection::send_close(std::uint16_t code, std::string_view reason) {
     std::uint8_t payload[max_control_payload];
     const std::size_t n = code == 0 ? 0 : write_close_payload(code, reason, payload);
     return send_frame(opcode::close, std::span<const std::uint8_t>(payload, n));
 }
 
-bool connection::send_due_pongs(time_point now) {
+bool server_connection::send_due_pongs(time_point now) {
     while (!pongs_.empty() && pongs_.front().due <= now) {
         if (!send_frame(opcode::pong, pongs_.front().payload)) {
             finish();

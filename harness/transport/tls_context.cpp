@@ -1,4 +1,4 @@
-#include "harness/transport/detail/tls_context.hpp"
+#include "harness/transport/tls_context.hpp"
 
 #include <sys/stat.h>
 
@@ -7,8 +7,16 @@
 
 #include <fmt/format.h>
 
-namespace wsspec::transport::detail {
+#include "harness/transport/detail/openssl.hpp"
+
+namespace wsspec::transport {
 namespace {
+
+using detail::bio_ptr;
+using detail::evp_pkey_ptr;
+using detail::openssl_errors;
+using detail::ssl_ctx_ptr;
+using detail::x509_ptr;
 
 error_info fail(std::string_view what) {
     return make_error(fmt::format("{}: {}", what, openssl_errors()));
@@ -62,9 +70,9 @@ result<ssl_ctx_ptr> new_context(const SSL_METHOD* method) {
 
 } // namespace
 
-result<ssl_ctx_ptr> make_client_context(const tls_client_options& opts) {
+result<tls_context> tls_context::client(const tls_client_options& opts) {
     auto ctx = new_context(TLS_client_method());
-    if (!ctx) return ctx;
+    if (!ctx) return ctx.error();
     SSL_CTX* c = ctx->get();
 
     if (!opts.insecure) {
@@ -83,12 +91,12 @@ result<ssl_ctx_ptr> make_client_context(const tls_client_options& opts) {
         if (auto r = use_files(c, opts.cert, opts.key); !r) return r.error();
         if (SSL_CTX_check_private_key(c) != 1) return fail("TLS client key does not match --cert");
     }
-    return ctx;
+    return tls_context(std::shared_ptr<SSL_CTX>(ctx->release(), SSL_CTX_free));
 }
 
-result<ssl_ctx_ptr> make_server_context(const tls_server_options& opts) {
+result<tls_context> tls_context::server(const tls_server_options& opts) {
     auto ctx = new_context(TLS_server_method());
-    if (!ctx) return ctx;
+    if (!ctx) return ctx.error();
     SSL_CTX* c = ctx->get();
 
     const bool pem = !opts.cert_pem.empty() || !opts.key_pem.empty();
@@ -104,7 +112,7 @@ result<ssl_ctx_ptr> make_server_context(const tls_server_options& opts) {
     // in a client that closes early, turning its FIN into a RST (RFC 2525 §2.17).
     SSL_CTX_set_num_tickets(c, 0);
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
-    return ctx;
+    return tls_context(std::shared_ptr<SSL_CTX>(ctx->release(), SSL_CTX_free));
 }
 
-} // namespace wsspec::transport::detail
+} // namespace wsspec::transport
