@@ -11,7 +11,7 @@ packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
           libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl
           nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libsimdjson-dev libasio-dev
           libboost-dev libwebsocketpp-dev
-          python3 python3-websockets ca-certificates)
+          python3 python3-websockets python3-jsonschema ca-certificates)
 
 install_missing() {
     local missing=()

@@ -55,6 +55,8 @@ result<std::vector<case_def>> load_case_file(std::string_view json_text,
         if (!t) return t.error();
         group.title = *t;
     }
+    if (doc.contains("note")) // a comment on the file, for its readers
+        if (auto n = detail::get_string(doc["note"], w.at("note")); !n) return n.error();
     for (const char* f : {"defaults", "templates"})
         if (doc.contains(f) && !doc[f].is_object()) return w.at(f).error("expected an object");
     auto entries = detail::expand_cases(doc, w);

@@ -97,9 +97,10 @@ bytes& payload::edit() {
 sha1_digest payload::sha1() const {
     if (form_ == form::digest) return sha1_;
     EVP_MD_CTX* ctx = new_sha1();
-    bytes buf(static_cast<std::size_t>(std::min<std::uint64_t>(size_, block)));
-    for (std::uint64_t at = 0; at < size_; at += buf.size()) {
-        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), size_ - at));
+    const std::uint64_t total = size();
+    bytes buf(static_cast<std::size_t>(std::min<std::uint64_t>(total, block)));
+    for (std::uint64_t at = 0; at < total; at += buf.size()) {
+        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), total - at));
         generate(at, std::span(buf).first(n));
         EVP_DigestUpdate(ctx, buf.data(), n);
     }
@@ -107,14 +108,15 @@ sha1_digest payload::sha1() const {
 }
 
 bool payload::matches(const payload& received) const {
-    if (size_ != received.size_) return false;
+    const std::uint64_t total = size();
+    if (total != received.size()) return false;
     if (form_ == form::any || received.form_ == form::any) return true;
     if (form_ == form::digest || received.form_ == form::digest) return sha1() == received.sha1();
     if (form_ == form::literal && received.form_ == form::literal) return data_ == received.data_;
     // A pattern on either side: compare block by block.
-    bytes a(static_cast<std::size_t>(std::min<std::uint64_t>(size_, block))), b(a.size());
-    for (std::uint64_t at = 0; at < size_; at += a.size()) {
-        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(a.size(), size_ - at));
+    bytes a(static_cast<std::size_t>(std::min<std::uint64_t>(total, block))), b(a.size());
+    for (std::uint64_t at = 0; at < total; at += a.size()) {
+        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(a.size(), total - at));
         generate(at, std::span(a).first(n));
         received.generate(at, std::span(b).first(n));
         if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin()))

@@ -40,7 +40,7 @@ public:
 
     form kind() const noexcept { return form_; }
     std::uint64_t size() const noexcept { return form_ == form::literal ? data_.size() : size_; }
-    bool empty() const noexcept { return size_ == 0; }
+    bool empty() const noexcept { return size() == 0; }
     // literal: the bytes; pattern: the unit; digest: the first bytes (for previews); any: empty.
     const bytes& data() const noexcept { return data_; }
     // Every byte (literal or pattern); a digest or `any` yields what it has.
@@ -55,11 +55,13 @@ public:
     // The same content (for `any`: the same size). Either side may be any form.
     bool matches(const payload& received) const;
     // Exact identity of the description (the writer's round trip), not of the content.
-    bool operator==(const payload&) const = default;
+    bool operator==(const payload& o) const {
+        return form_ == o.form_ && size() == o.size() && data_ == o.data_ && sha1_ == o.sha1_;
+    }
 
 private:
     form form_ = form::literal;
-    std::uint64_t size_ = 0;
+    std::uint64_t size_ = 0; // not for literals, whose bytes edit() may resize: use size()
     bytes data_;
     sha1_digest sha1_{};
 };

@@ -98,7 +98,6 @@ result<std::vector<json>> family_rows(const json& entry, const where& w) {
 
 result<json> resolve(const json& entry, const json& row, const json& file, const where& w) {
     json out = file.contains("defaults") ? substitute(file["defaults"], row) : json::object();
-    if (!out.is_object()) return w.error("the file's \"defaults\" must be an object");
     json c = substitute(entry, row);
     c.erase("params");
     c.erase("cross");
@@ -109,7 +108,7 @@ result<json> resolve(const json& entry, const json& row, const json& file, const
             auto uw = w.at("use").at(i);
             if (!names[i].is_string()) return uw.error("expected a template name");
             auto name = names[i].get<std::string>();
-            if (!templates.is_object() || !templates.contains(name) || !templates[name].is_object())
+            if (!templates.contains(name))
                 return uw.error("no template '" + name + "' in the file's \"templates\"");
             out.update(substitute(templates[name], row));
         }
@@ -119,9 +118,26 @@ result<json> resolve(const json& entry, const json& row, const json& file, const
     return out;
 }
 
+// "defaults" and each template hold case fields, but not the family ones: those are read from
+// the entry in "cases" before anything is merged, so there they would be dropped unread.
+result<void> check_case_part(const json& part, const where& w) {
+    if (!part.is_object()) return w.error("expected an object of case fields");
+    if (auto r = check_fields(part, object_kind::case_entry, w); !r) return r.error();
+    for (const char* f : {"params", "cross", "use"})
+        if (part.contains(f))
+            return w.at(f).error("only an entry in \"cases\" can have it, not defaults or a "
+                                 "template");
+    return {};
+}
+
 } // namespace
 
 result<std::vector<expanded_case>> expand_cases(const json& file, const where& w) {
+    if (file.contains("defaults"))
+        if (auto r = check_case_part(file["defaults"], w.at("defaults")); !r) return r.error();
+    const json templates = file.value("templates", json::object());
+    for (const auto& [name, t] : templates.items())
+        if (auto r = check_case_part(t, w.at("templates").at(name)); !r) return r.error();
     const json& cases = file.value("cases", json());
     if (!cases.is_array()) return w.at("cases").error("expected a list of cases");
     std::vector<expanded_case> out;
