@@ -137,10 +137,11 @@ TEST(EnginePeers, AnExtensionTheCaseDidNotOfferIsAHandshakeViolation) {
 struct server_side {
     transport::listener listener = std::move(transport::listener::bind("127.0.0.1", 0)).value();
 
-    report::case_result run(const catalog::case_def& c, const std::function<void(transport::stream&)>& client) {
+    report::case_result run(const catalog::case_def& c,
+                            const std::function<void(transport::stream&)>& client) {
         std::thread peer([&] {
-            auto s = transport::connect_tcp("127.0.0.1", listener.port(),
-                                            transport::deadline_after(5s));
+            auto s =
+                transport::connect_tcp("127.0.0.1", listener.port(), transport::deadline_after(5s));
             if (s) client(**s);
         });
         auto s = listener.accept(transport::deadline_after(5s));

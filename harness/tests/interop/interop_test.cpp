@@ -17,8 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/catalog/case_loader.hpp"
+#include "harness/engine/case_runner.hpp"
 #include "harness/engine/scheduler.hpp"
 #include "harness/process/child_process.hpp"
+#include "harness/transport/listener.hpp"
 
 #ifndef WSSPEC_INTEROP_DIR
 #error "WSSPEC_INTEROP_DIR (the tests/interop folder) must be defined by the build"
@@ -194,6 +196,36 @@ TEST_F(Interop, PythonWebsocketsPassesWithItsDocumentedNonStrictCases) {
                 non_strict.empty() ? " none" : non_strict.c_str(),
                 ok.empty() ? " none" : ok.c_str());
     std::fflush(stdout);
+}
+
+// The client-role cases of cases/examples/ with wsspec as the server and a real client: Python
+// websockets connects once per case and echoes what it gets.
+TEST(InteropClient, PythonWebsocketsClientPassesTheClientRoleExamples) {
+    const std::string py = python_with_websockets();
+    if (py.empty())
+        GTEST_SKIP() << "no python3 with the websockets module (apt-get install "
+                        "python3-websockets); not tested";
+    auto all = catalog::load_case_dir(interop_dir + "/../../cases/examples");
+    ASSERT_TRUE(all.has_value()) << all.error().message;
+    std::vector<catalog::case_def> cases;
+    for (const auto& c : *all)
+        if (c.applies_to(catalog::peer_role::client)) cases.push_back(c);
+    ASSERT_FALSE(cases.empty());
+    auto l = transport::listener::bind("127.0.0.1", 0);
+    ASSERT_TRUE(l.has_value()) << l.error().message;
+    const std::string url = "ws://127.0.0.1:" + std::to_string(l->port()) + "/";
+    auto client = child_process::spawn(
+        {py, interop_dir + "/websockets-echo-client.py", url, std::to_string(cases.size())},
+        interop_dir);
+    ASSERT_TRUE(client.has_value()) << client.error().message;
+    for (const auto& c : cases) {
+        auto s = l->accept(transport::deadline_after(15s));
+        ASSERT_TRUE(s.has_value() && *s) << c.id << ": the client did not connect";
+        auto r = engine::run_case_accepted(c, std::move(*s), engine::run_options{});
+        EXPECT_TRUE(report::passed(r, true)) << verdicts(r);
+        EXPECT_EQ(r.role, "client");
+    }
+    EXPECT_TRUE(client->wait_for(10s).has_value()) << "the client did not exit";
 }
 
 } // namespace
