@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
           libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl
-          nlohmann-json3-dev zlib1g-dev libcli11-dev libfmt-dev libsimdjson-dev libasio-dev
+          nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
           libboost-dev libwebsocketpp-dev
           python3 python3-websockets python3-jsonschema ca-certificates)
 

@@ -7,14 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/catalog/case_writer.hpp"
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/live_fuzz/fuzzer.hpp"
 #include "harness/server/quirk.hpp"
 #include "harness/transport/url.hpp"
-
-#ifndef WSSPEC_VERSION
-#define WSSPEC_VERSION "0.0.0"
-#endif
 
 namespace wsspec::cli {
 namespace {
@@ -188,7 +185,7 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
         findings.push_back(j);
     }
     json report = {{"tool", "wsspec"},
-                   {"version", WSSPEC_VERSION},
+                   {"version", std::string(version())},
                    {"command", "fuzz"},
                    {"target", a.url.empty() ? "built-in reference server" : a.url},
                    {"quirks", a.quirks},

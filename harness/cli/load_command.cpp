@@ -8,27 +8,15 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/load/load_client.hpp"
 #include "harness/load/load_report.hpp"
 #include "harness/server/reference_server.hpp"
 #include "harness/transport/url.hpp"
 
-#ifndef WSSPEC_VERSION
-#define WSSPEC_VERSION "0.0.0"
-#endif
-
 namespace wsspec::cli {
 namespace {
-
-std::string now_iso8601() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // One line rewritten in place on a terminal, about 4 times a second; a plain line a second
 // otherwise (a log file or a pipe).
@@ -96,7 +84,7 @@ result<load::load_options> make_options(const load_args& a, const std::string& u
 }
 
 int report(const load_args& a, const load::load_result& r, const std::string& started) {
-    const auto j = load::to_json(r, WSSPEC_VERSION, started);
+    const auto j = load::to_json(r, std::string(version()), started);
     if (!a.out_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(a.out_dir, ec);

@@ -9,6 +9,7 @@
 
 #include "codec/mask.hpp"
 #include "codec/utf8.hpp"
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
 
 namespace {
@@ -21,7 +22,7 @@ extern "C" void on_signal(int) {
 }
 
 std::string version_text() {
-    return fmt::format("wsspec {} (mask: {}, utf8: {})", WSSPEC_VERSION,
+    return fmt::format("wsspec {} (mask: {}, utf8: {})", wsspec::cli::version(),
                        wsspec::detail::mask_implementation(),
                        wsspec::detail::utf8_implementation());
 }

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "codec/handshake/http_fields.hpp"
 #include "harness/catalog/case_loader.hpp"
+#include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/console.hpp"
 #include "harness/engine/scheduler.hpp"
@@ -13,22 +15,8 @@
 #include "harness/server/reference_server.hpp"
 #include "harness/transport/url.hpp"
 
-#ifndef WSSPEC_VERSION
-#define WSSPEC_VERSION "0.0.0"
-#endif
-
 namespace wsspec::cli {
 namespace {
-
-std::string now_iso8601() {
-    auto t = std::chrono::system_clock::now();
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
     auto all = catalog::builtin_catalog();
@@ -52,13 +40,10 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
     o.target = *u;
     o.tls = a.tls;
     for (const auto& h : a.headers) {
-        auto colon = h.find(':');
-        if (colon == std::string::npos || colon == 0)
-            return make_error("bad -H '" + h + "': expected 'Name: value'");
-        std::string value = h.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ')
-            value.erase(value.begin());
-        o.headers.push_back({h.substr(0, colon), value});
+        auto field = handshake::parse_header_line(h);
+        if (!field)
+            return make_error("bad -H '" + h + "': expected 'Name: value'", error_kind::bad_input);
+        o.headers.push_back(std::move(*field));
     }
     if (!a.origin.empty()) o.origin = a.origin;
     o.subprotocols = a.subprotocols;
@@ -83,7 +68,7 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
         return exit_unreachable;
     }
     report::run_report rep;
-    rep.version = WSSPEC_VERSION;
+    rep.version = std::string(version());
     rep.target = url;
     rep.agent = agent.empty() ? url : agent;
     rep.started = now_iso8601();
