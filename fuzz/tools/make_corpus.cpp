@@ -26,6 +26,7 @@
 #include "codec/handshake/server_request.hpp"
 #include "fuzz/frame_config.hpp"
 #include "harness/catalog/case_loader.hpp"
+#include "harness/catalog/frame_spec.hpp"
 
 namespace {
 
@@ -146,14 +147,7 @@ std::vector<wire_frame> case_frames(const catalog::case_def& c) {
         }
         case catalog::step_def::kind::close: {
             catalog::frame_def f;
-            bytes body;
-            if (s.close_payload) {
-                body = s.close_payload->materialize();
-            } else if (s.close_code) {
-                body = {static_cast<std::uint8_t>(*s.close_code >> 8),
-                        static_cast<std::uint8_t>(*s.close_code)};
-                body.insert(body.end(), s.close_reason.begin(), s.close_reason.end());
-            }
+            bytes body = catalog::close_body(s);
             add(f, 0x8, true, body);
             break;
         }

@@ -24,4 +24,19 @@ inline frame_spec to_frame_spec(const frame_def& f, std::uint8_t opcode, bool fi
     return spec;
 }
 
+// The body of a close frame wsspec sends: the code, then the reason whole, whatever its length
+// (a case may send a 124-byte reason on purpose, 7.3.6); no code, no body.
+inline bytes close_body(std::optional<std::uint16_t> code, std::string_view reason) {
+    if (!code) return {};
+    bytes body{static_cast<std::uint8_t>(*code >> 8), static_cast<std::uint8_t>(*code)};
+    body.insert(body.end(), reason.begin(), reason.end());
+    return body;
+}
+
+// A close step's body: its raw payload, or code + reason.
+inline bytes close_body(const step_def& s) {
+    return s.close_payload ? s.close_payload->materialize()
+                           : close_body(s.close_code, s.close_reason);
+}
+
 } // namespace wsspec::catalog

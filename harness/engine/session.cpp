@@ -4,6 +4,7 @@
 
 #include "codec/close.hpp"
 #include "codec/frame_encoder.hpp"
+#include "harness/catalog/frame_spec.hpp"
 #include "harness/engine/verdict.hpp"
 
 namespace wsspec::engine {
@@ -104,13 +105,7 @@ void session::write_control(std::uint8_t opcode, std::span<const std::uint8_t> p
 void session::send_close(std::optional<std::uint16_t> code, std::string_view reason,
                          const catalog::payload* raw_payload) {
     if (close_sent_ || tcp_closed_) return;
-    std::vector<std::uint8_t> body;
-    if (raw_payload) {
-        body = raw_payload->materialize();
-    } else if (code) {
-        body = {static_cast<std::uint8_t>(*code >> 8), static_cast<std::uint8_t>(*code)};
-        body.insert(body.end(), reason.begin(), reason.end());
-    }
+    auto body = raw_payload ? raw_payload->materialize() : catalog::close_body(code, reason);
     close_sent_ = true;
     obs_.local_close_code = code;
     if (!close_received_) {
@@ -200,8 +195,8 @@ void session::on_close(const message_result& r) {
 }
 
 void session::on_control(const message_result& r) {
-    log("RF", fmt::format("{} len={} {}", to_string(r.op), r.payload.size(),
-                          hex_preview(r.payload, 32)));
+    log("RF",
+        fmt::format("{} len={} {}", to_string(r.op), r.payload.size(), hex_preview(r.payload, 32)));
     if (r.op == opcode::ping) {
         if (!close_sent_) write_control(0xA, r.payload);
     } else if (r.op == opcode::pong) {

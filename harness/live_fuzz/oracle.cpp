@@ -75,15 +75,7 @@ bytes wire_bytes(const catalog::case_def& c) {
         case step_def::kind::close: {
             catalog::frame_def f;
             f.opcode = 0x8;
-            bytes body;
-            if (s.close_payload) {
-                body = s.close_payload->materialize();
-            } else if (s.close_code) {
-                // As the session sends it: the reason whole, whatever its length.
-                body = {static_cast<std::uint8_t>(*s.close_code >> 8),
-                        static_cast<std::uint8_t>(*s.close_code)};
-                body.insert(body.end(), s.close_reason.begin(), s.close_reason.end());
-            }
+            bytes body = catalog::close_body(s); // as the session sends it
             append_frame(out, f, 0x8, true, body);
             break;
         }

@@ -3,13 +3,10 @@
 // that cannot fail is a defect, and so is a quirk name that does not exist.
 #include <gtest/gtest.h>
 
-#include <future>
 #include <map>
-#include <set>
 
 #include "harness/catalog/case_loader.hpp"
-#include "harness/engine/scheduler.hpp"
-#include "harness/server/reference_server.hpp"
+#include "harness/tests/catalog_proof.hpp"
 
 namespace wsspec {
 namespace {
@@ -18,22 +15,6 @@ std::vector<catalog::case_def> catalog_or_die() {
     auto all = catalog::builtin_catalog();
     EXPECT_TRUE(all.has_value()) << (all ? "" : all.error().message);
     return all ? *all : std::vector<catalog::case_def>{};
-}
-
-report::run_report run_against(const std::vector<catalog::case_def>& cases,
-                               std::vector<server::quirk> quirks) {
-    server::server_options so;
-    so.quirks = std::move(quirks);
-    auto srv = server::reference_server::start(so);
-    EXPECT_TRUE(srv.has_value());
-    report::run_report rep;
-    if (!srv) return rep;
-    engine::run_options o;
-    o.target = *transport::parse_url("ws://127.0.0.1:" + std::to_string((*srv)->port()) + "/");
-    engine::schedule_options sched;
-    sched.jobs = 16;
-    engine::run_cases(cases, o, sched, rep);
-    return rep;
 }
 
 TEST(Conformance, CatalogHasTheAutobahnCasesOfThisIssue) {
@@ -60,7 +41,7 @@ TEST(Conformance, EveryCaseNamesKnownQuirksThatBreakIt) {
 
 TEST(Conformance, EveryCasePassesAgainstTheReferenceServer) {
     auto all = catalog_or_die();
-    auto rep = run_against(all, {});
+    auto rep = testing::run_against(all, {});
     ASSERT_EQ(rep.cases.size(), all.size());
     for (const auto& r : rep.cases)
         EXPECT_TRUE(report::passed(r, true))
@@ -68,32 +49,7 @@ TEST(Conformance, EveryCasePassesAgainstTheReferenceServer) {
 }
 
 TEST(Conformance, EveryCaseFailsUnderEachQuirkItNames) {
-    auto all = catalog_or_die();
-    std::map<std::string, std::vector<catalog::case_def>> by_quirk;
-    for (const auto& c : all)
-        for (const auto& q : c.quirks)
-            by_quirk[q].push_back(c);
-    ASSERT_FALSE(by_quirk.empty());
-    // One server per quirk, all at once: most quirks make cases wait for a timer.
-    std::map<std::string, std::future<report::run_report>> runs;
-    for (const auto& [name, cases] : by_quirk) {
-        auto q = server::parse_quirk(name);
-        ASSERT_TRUE(q.has_value()) << name;
-        runs[name] = std::async(std::launch::async,
-                                [&cases = cases, q] { return run_against(cases, {*q}); });
-    }
-    for (auto& [name, run] : runs) {
-        const auto& cases = by_quirk[name];
-        auto rep = run.get();
-        ASSERT_EQ(rep.cases.size(), cases.size()) << name;
-        for (const auto& r : rep.cases) {
-            EXPECT_FALSE(report::passed(r, false))
-                << r.id << " passed under quirk " << name << " (" << r.behavior << " / "
-                << r.behavior_close << ")";
-            EXPECT_NE(r.behavior, report::verdict::error)
-                << r.id << " under " << name << ": " << r.reason;
-        }
-    }
+    testing::expect_each_fails_under_its_quirks(catalog_or_die());
 }
 
 } // namespace

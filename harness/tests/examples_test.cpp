@@ -3,12 +3,8 @@
 // names. The client-role example runs against a real client in the interop tests.
 #include <gtest/gtest.h>
 
-#include <future>
-#include <map>
-
 #include "harness/catalog/case_loader.hpp"
-#include "harness/engine/scheduler.hpp"
-#include "harness/server/reference_server.hpp"
+#include "harness/tests/catalog_proof.hpp"
 
 #ifndef WSSPEC_SOURCE_DIR
 #error "WSSPEC_SOURCE_DIR must be defined by the build"
@@ -32,22 +28,6 @@ std::vector<case_def> server_role(const std::vector<case_def>& all) {
     for (const auto& c : all)
         if (c.applies_to(peer_role::server)) out.push_back(c);
     return out;
-}
-
-report::run_report run_against(const std::vector<case_def>& cases,
-                               std::vector<server::quirk> quirks) {
-    server::server_options so;
-    so.quirks = std::move(quirks);
-    auto srv = server::reference_server::start(so);
-    EXPECT_TRUE(srv.has_value());
-    report::run_report rep;
-    if (!srv) return rep;
-    engine::run_options o;
-    o.target = *transport::parse_url("ws://127.0.0.1:" + std::to_string((*srv)->port()) + "/");
-    engine::schedule_options sched;
-    sched.jobs = 8;
-    engine::run_cases(cases, o, sched, rep);
-    return rep;
 }
 
 const report::case_result* find(const report::run_report& rep, const std::string& id) {
@@ -103,7 +83,7 @@ TEST(Examples, LargePayloadsAreNotBuiltAtLoadTime) {
 TEST(Examples, EachPassesAgainstTheReferenceServer) {
     auto cases = server_role(examples());
     ASSERT_FALSE(cases.empty());
-    auto rep = run_against(cases, {});
+    auto rep = testing::run_against(cases, {});
     ASSERT_EQ(rep.cases.size(), cases.size());
     for (const auto& r : rep.cases) {
         if (r.id == "example.extensions.1") {
@@ -127,28 +107,7 @@ TEST(Examples, EachPassesAgainstTheReferenceServer) {
 }
 
 TEST(Examples, EachFailsUnderEachQuirkItNames) {
-    std::map<std::string, std::vector<case_def>> by_quirk;
-    for (const auto& c : server_role(examples()))
-        for (const auto& q : c.quirks)
-            by_quirk[q].push_back(c);
-    ASSERT_FALSE(by_quirk.empty());
-    std::map<std::string, std::future<report::run_report>> runs;
-    for (const auto& [name, cases] : by_quirk) {
-        auto q = server::parse_quirk(name);
-        ASSERT_TRUE(q.has_value()) << name;
-        runs[name] = std::async(std::launch::async,
-                                [&cases = cases, q] { return run_against(cases, {*q}); });
-    }
-    for (auto& [name, run] : runs) {
-        auto rep = run.get();
-        ASSERT_EQ(rep.cases.size(), by_quirk[name].size()) << name;
-        for (const auto& r : rep.cases) {
-            EXPECT_FALSE(report::passed(r, false))
-                << r.id << " passed under quirk " << name << " (" << r.behavior << " / "
-                << r.behavior_close << ")";
-            EXPECT_NE(r.behavior, verdict::error) << r.id << " under " << name << ": " << r.reason;
-        }
-    }
+    testing::expect_each_fails_under_its_quirks(server_role(examples()));
 }
 
 } // namespace
