@@ -1,5 +1,6 @@
 #include "harness/cli/console.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -22,7 +23,7 @@ void progress::on_result(const report::case_result& r, std::size_t done, std::si
             fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, to_string(r.behavior),
                        to_string(r.behavior_close), r.reason);
     } else {
-        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id, to_string(r.behavior),
+        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id + " ", to_string(r.behavior),
                    to_string(r.behavior_close), r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
     }
     std::fflush(out_);
@@ -51,11 +52,15 @@ void print_summary(std::FILE* out, const report::run_report& r) {
         else
             ++g.failed;
     }
-    fmt::print(out, "\n{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", "group", "", "cases", "pass",
-               "fail", "error");
+    // Named groups ("example.close") are wider than Autobahn's numbers: size the column.
+    std::size_t width = 6;
+    for (const auto& id : order)
+        width = std::max(width, id.size());
+    fmt::print(out, "\n{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6}\n", "group", width, "", "cases",
+               "pass", "fail", "error");
     for (const auto& id : order) {
         const auto& g = groups[id];
-        fmt::print(out, "{:<6} {:<28} {:>6} {:>6} {:>6} {:>6}\n", id, g.title.substr(0, 28),
+        fmt::print(out, "{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6}\n", id, width, g.title.substr(0, 28),
                    g.total, g.passed, g.failed, g.other);
     }
     auto s = report::summarize(r);

@@ -28,6 +28,12 @@ result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
     }
     auto cases =
         engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
+    // `run` tests servers: cases written only for clients wait for a client to connect.
+    auto for_clients = std::erase_if(cases, [](const catalog::case_def& c) {
+        return !c.applies_to(catalog::peer_role::server);
+    });
+    if (for_clients)
+        fmt::print(stderr, "wsspec: left out {} case(s) that test clients only\n", for_clients);
     if (cases.empty())
         return make_error("no case matches -c '" + a.cases + "' -x '" + a.exclude + "'");
     return cases;

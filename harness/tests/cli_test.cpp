@@ -97,6 +97,18 @@ TEST(Cli, UserCaseDirRunsTooAndPassesOnTheReferenceServer) {
     fs::remove_all(d);
 }
 
+TEST(Cli, RunLeavesOutCasesThatTestClientsOnly) {
+    auto d = temp_dir("clientcase");
+    std::ofstream(d / "c.json") << R"({"group": "c", "cases": [{"id": "c.1", "title": "t",
+        "rfc": "5.1", "quote": "q", "roles": ["client"], "steps": [],
+        "expect": {"OK": [[]]}, "close": {"by": "harness", "codes": [1000], "clean": true}}]})";
+    auto o = wsspec_cli("run -c 'c.*' --case-dir " + d.string());
+    EXPECT_EQ(o.code, 2) << o.output;
+    EXPECT_NE(o.output.find("left out 1 case(s) that test clients only"), std::string::npos)
+        << o.output;
+    fs::remove_all(d);
+}
+
 TEST(Cli, UnreachableTargetExits3Quickly) {
     auto start = std::chrono::steady_clock::now();
     auto o = wsspec_cli("run ws://127.0.0.1:1/");
