@@ -237,6 +237,7 @@ TEST(TransportTcp, ConnectToClosedPortFailsFastWithClearMessage) {
     ASSERT_FALSE(s.has_value());
     EXPECT_EQ(s.error().message,
               "connect to 127.0.0.1:" + std::to_string(port) + ": connection refused");
+    EXPECT_EQ(s.error().kind, error_kind::refused) << "callers act on the kind, not the text";
 }
 
 TEST(TransportTcp, StreamCallsAfterCloseAreErrors) {

@@ -23,15 +23,17 @@ result<socket> open_tcp(const std::string& host, std::uint16_t port, deadline dl
     if (!endpoints) return endpoints.error();
 
     std::vector<std::string> failures;
+    error_kind last = error_kind::other;
     for (const endpoint& ep : *endpoints) {
         auto s = socket::connect(ep, dl);
         if (s) return s;
         failures.push_back(s.error().message);
+        last = s.error().kind;
         if (clock::now() >= dl) break; // the remaining addresses would time out at once
     }
-    if (failures.size() == 1) return make_error("connect to " + failures.front());
+    if (failures.size() == 1) return make_error("connect to " + failures.front(), last);
     return make_error(
-        fmt::format("connect to {}:{} failed: {}", host, port, fmt::join(failures, "; ")));
+        fmt::format("connect to {}:{} failed: {}", host, port, fmt::join(failures, "; ")), last);
 }
 
 // What a file is now, so that a context built from it is not reused once it changes.
@@ -80,7 +82,8 @@ result<std::unique_ptr<stream>> connect(const url& u, const tls_client_options& 
     auto out = std::make_unique<socket_stream>(std::move(s).value());
     if (io_result r = out->handshake(dl); !r.ok()) {
         out->close();
-        return make_error(std::move(r.message));
+        return make_error(std::move(r.message),
+                          r.status == io_status::reset ? error_kind::reset : error_kind::tls);
     }
     return std::unique_ptr<stream>(std::move(out));
 }

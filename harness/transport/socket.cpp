@@ -88,13 +88,28 @@ socket::~socket() {
     close();
 }
 
+namespace {
+
+// What a failed connect() means to a caller that must act on it (crash detection, exit codes).
+error_kind connect_error_kind(int err) noexcept {
+    switch (err) {
+    case ECONNREFUSED: return error_kind::refused;
+    case ECONNRESET: return error_kind::reset;
+    case ETIMEDOUT: return error_kind::timeout;
+    default: return error_kind::other;
+    }
+}
+
+} // namespace
+
 result<socket> socket::start_connect(const endpoint& ep) {
     unique_fd fd(::socket(ep.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return make_error(fmt::format("{}: socket: {}", ep.text, errno_text(errno)));
     set_nodelay(fd.get());
     // EINTR: the connection goes on in the background, as with EINPROGRESS.
     if (::connect(fd.get(), ep.sa(), ep.len) != 0 && errno != EINPROGRESS && errno != EINTR)
-        return make_error(fmt::format("{}: {}", ep.text, errno_text(errno)));
+        return make_error(fmt::format("{}: {}", ep.text, errno_text(errno)),
+                          connect_error_kind(errno));
     socket s;
     s.fd_ = std::move(fd);
     s.peer_ = ep.text;
@@ -107,7 +122,8 @@ result<void> socket::finish_connect() {
     int err = 0;
     socklen_t len = sizeof err;
     if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-    if (err != 0) return make_error(fmt::format("{}: {}", peer_, errno_text(err)));
+    if (err != 0)
+        return make_error(fmt::format("{}: {}", peer_, errno_text(err)), connect_error_kind(err));
     return {};
 }
 
@@ -116,7 +132,8 @@ result<socket> socket::connect(const endpoint& ep, deadline dl) {
     if (!s) return s;
     switch (s->wait(dl)) {
     case wait_status::ready: break;
-    case wait_status::timeout: return make_error(fmt::format("{}: timed out", ep.text));
+    case wait_status::timeout:
+        return make_error(fmt::format("{}: timed out", ep.text), error_kind::timeout);
     case wait_status::interrupted:
     case wait_status::error:
         return make_error(fmt::format("{}: poll: {}", ep.text, errno_text(errno)));
