@@ -22,4 +22,14 @@ result<std::vector<case_def>> builtin_catalog() {
     return all;
 }
 
+result<std::vector<case_def>> load_catalog(const std::string& case_dir) {
+    auto all = builtin_catalog();
+    if (!all) return make_error("built-in catalog: " + all.error().message);
+    if (case_dir.empty()) return all;
+    auto more = load_case_dir(case_dir);
+    if (!more) return more.error();
+    merge_cases(*all, std::move(*more));
+    return all;
+}
+
 } // namespace wsspec::catalog

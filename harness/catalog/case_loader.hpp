@@ -19,6 +19,10 @@ result<std::vector<case_def>> load_case_dir(const std::string& dir);
 // The catalog compiled into the binary from cases/.
 result<std::vector<case_def>> builtin_catalog();
 
+// The built-in catalog with the cases of `case_dir` (none when empty) merged in: what `run` and
+// `list` select from.
+result<std::vector<case_def>> load_catalog(const std::string& case_dir);
+
 // Adds `more` to `base`; a case with an id already present replaces it (a user can override a
 // built-in case). Keeps id order.
 void merge_cases(std::vector<case_def>& base, std::vector<case_def> more);

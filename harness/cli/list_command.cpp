@@ -22,36 +22,35 @@ int list_command(const list_args& a) {
                        q.breaks);
         return exit_ok;
     }
-    auto all = catalog::builtin_catalog();
+    auto all = catalog::load_catalog(a.case_dir);
     if (!all) {
-        fmt::print(stderr, "wsspec: built-in catalog: {}\n", all.error().message);
+        fmt::print(stderr, "wsspec: {}\n", all.error().message);
         return exit_usage;
-    }
-    if (!a.case_dir.empty()) {
-        auto more = catalog::load_case_dir(a.case_dir);
-        if (!more) {
-            fmt::print(stderr, "wsspec: {}\n", more.error().message);
-            return exit_usage;
-        }
-        catalog::merge_cases(*all, std::move(*more));
     }
     auto cases =
         engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
     if (a.json) {
         nlohmann::json j = nlohmann::json::array();
-        for (const auto& c : cases)
+        for (const auto& c : cases) {
+            nlohmann::json roles = nlohmann::json::array();
+            for (auto r : c.roles)
+                roles.push_back(std::string(catalog::to_string(r)));
             j.push_back({{"id", c.id},
                          {"group", c.group},
                          {"title", c.title},
                          {"rfc", c.rfc},
                          {"quote", c.quote},
+                         {"requirement", c.requirement},
+                         {"roles", roles},
                          {"quirks", c.quirks},
                          {"source", c.source}});
+        }
         fmt::print("{}\n", j.dump(2));
         return exit_ok;
     }
     for (const auto& c : cases)
-        fmt::print("{:<8} §{:<6} {}\n", c.id, c.rfc, c.title);
+        fmt::print("{:<8} §{:<6} {}{}\n", c.id + " ", c.rfc, c.title,
+                   c.applies_to(catalog::peer_role::server) ? "" : " (tests clients)");
     fmt::print("{} cases\n", cases.size());
     return exit_ok;
 }

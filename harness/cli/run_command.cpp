@@ -19,13 +19,8 @@ namespace wsspec::cli {
 namespace {
 
 result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
-    auto all = catalog::builtin_catalog();
-    if (!all) return make_error("built-in catalog: " + all.error().message);
-    if (!a.case_dir.empty()) {
-        auto more = catalog::load_case_dir(a.case_dir);
-        if (!more) return more.error();
-        catalog::merge_cases(*all, std::move(*more));
-    }
+    auto all = catalog::load_catalog(a.case_dir);
+    if (!all) return all.error();
     auto cases =
         engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
     // `run` tests servers: cases written only for clients wait for a client to connect.
