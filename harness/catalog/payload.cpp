@@ -143,7 +143,15 @@ void payload_sink::append(std::span<const std::uint8_t> chunk) {
         kept_.insert(kept_.end(), chunk.begin(), chunk.end());
         return;
     }
-    if (!sha_) start_hashing();
+    if (!sha_) {
+        // Keep the first bytes for previews, even when one chunk goes past kept_bytes.
+        auto room = kept_bytes - std::min(kept_bytes, kept_.size());
+        auto head = chunk.first(std::min(chunk.size(), std::min<std::size_t>(room, 64)));
+        start_hashing();
+        kept_.insert(kept_.end(), head.begin(), head.end());
+        EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), chunk.data(), chunk.size());
+        return;
+    }
     EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(sha_), chunk.data(), chunk.size());
 }
 
@@ -257,6 +265,7 @@ json payload_to_json(const payload& p) {
 }
 
 std::string preview(const payload& p, std::size_t max) {
+    if (p.kind() == payload::form::any) return fmt::format("({} bytes, any content)", p.size());
     bytes head(static_cast<std::size_t>(std::min<std::uint64_t>(p.size(), max)));
     if (p.kind() == payload::form::digest) head.resize(std::min(head.size(), p.data().size()));
     p.generate(0, head);

@@ -27,8 +27,11 @@ void run_session(session& s, const catalog::case_def& c, const run_options& o,
                  const handshake_outcome& hs, std::size_t first_step, observation& obs) {
     s.set_finish_rule(&c);
     s.feed_initial(hs.leftover);
-    if (obs.unimplemented) {
-        s.send_close(1000, ""); // Autobahn closes at once when the extension is declined
+    if (obs.unimplemented || c.close.by == catalog::close_expectation::endpoint::none ||
+        !obs.harness_error.empty()) {
+        // Autobahn closes at once when the extension is declined; a connection that should
+        // not have opened, or one wsspec cannot read, has nothing more to show.
+        s.send_close(1000, "");
     } else {
         run_steps(s, c, first_step, settle_time(o, obs.metrics.handshake_rtt_ms), obs);
         s.flush();
@@ -38,6 +41,12 @@ void run_session(session& s, const catalog::case_def& c, const run_options& o,
 }
 
 void fill(report::case_result& r, const catalog::case_def& c, const observation& obs) {
+    if (!obs.harness_error.empty()) {
+        r.behavior = r.behavior_close = report::verdict::error;
+        r.reason = obs.harness_error;
+        r.metrics = obs.metrics;
+        return;
+    }
     auto j = judge(c, obs);
     r.behavior = j.behavior;
     r.behavior_close = j.behavior_close;

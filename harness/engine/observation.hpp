@@ -20,6 +20,9 @@ struct observation {
     // The case requires an extension the peer declined (Autobahn's UNIMPLEMENTED).
     bool unimplemented = false;
     std::string negotiated_extensions; // Sec-WebSocket-Extensions of the 101, as sent
+    // Something wsspec cannot judge (a negotiated extension it cannot decode): behavior ERROR,
+    // kept apart from the peer's failures.
+    std::string harness_error;
     catalog::event_list received;
     // Autobahn's closing-handshake facts (autobahn-python WebSocketProtocol).
     bool closed_by_me = false;   // the harness sent the first close frame

@@ -42,17 +42,6 @@ void record_head(std::string_view bytes, handshake::head_kind kind, const catalo
     if (h.status == handshake_status::complete) obs.received.push_back(http_event(h.head, ev_kind));
 }
 
-std::uint8_t rsv_for(std::string_view negotiated) {
-    auto list = handshake::parse_extensions(negotiated);
-    if (!list) return 0;
-    std::uint8_t rsv = 0;
-    for (const auto& e : *list)
-        if (e.name == "permessage-deflate")
-            rsv |= 0x4; // RFC 7692 §6: the "Per-Message
-                        // Compressed" bit is RSV1
-    return rsv;
-}
-
 bool negotiated(std::string_view extensions, std::string_view name) {
     auto list = handshake::parse_extensions(extensions);
     if (!list) return false;
@@ -144,6 +133,19 @@ std::string edit_start_line(std::string_view line, const catalog::http_edits& e,
 
 } // namespace
 
+negotiated_use extension_use(std::string_view negotiated) {
+    negotiated_use use;
+    auto list = handshake::parse_extensions(negotiated);
+    if (!list) return use;
+    for (const auto& e : *list) {
+        if (e.name == "permessage-deflate") {
+            use.rsv |= 0x4;           // RFC 7692 §6: the "Per-Message Compressed" bit is RSV1
+            use.undecodable = e.name; // decompression is not in the engine yet
+        }
+    }
+    return use;
+}
+
 std::string apply_edits(std::string_view head, const catalog::http_edits& e, bool response) {
     std::string_view rest = head, line;
     if (!split_line(rest, line)) return std::string(head);
@@ -182,6 +184,7 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
         offered_by_raw(h.request, req);
     } else {
         h.request = apply_edits(handshake::build_client_request(req), hs.request, false);
+        offered_by_raw(h.request, req); // the answer is judged against what was really sent
     }
     auto start = clock::now();
     auto dl = start + hello.timeout;
@@ -223,7 +226,11 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
         }
         obs.upgraded = true;
         obs.negotiated_extensions = v.extensions.value_or("");
-        h.allowed_rsv = rsv_for(obs.negotiated_extensions);
+        auto use = extension_use(obs.negotiated_extensions);
+        h.allowed_rsv = use.rsv;
+        if (!use.undecodable.empty())
+            obs.harness_error = "the server negotiated " + use.undecodable +
+                                ", which wsspec cannot decode yet; the case was not run";
         if (!c.extensions.require.empty() &&
             !negotiated(obs.negotiated_extensions, c.extensions.require))
             obs.unimplemented = true;

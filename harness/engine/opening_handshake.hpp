@@ -39,6 +39,14 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
 handshake_outcome server_handshake(transport::stream& s, const catalog::case_def& c,
                                    std::chrono::milliseconds timeout, observation& obs);
 
+// What the negotiated extensions (a 101's Sec-WebSocket-Extensions) mean for reading frames: the
+// RSV bits they give a meaning to, and the first one wsspec cannot decode (empty: none).
+struct negotiated_use {
+    std::uint8_t rsv = 0;
+    std::string undecodable;
+};
+negotiated_use extension_use(std::string_view negotiated);
+
 // The case's edits applied to a serialized HTTP head (start line + fields + empty line).
 std::string apply_edits(std::string_view head, const catalog::http_edits& e, bool response);
 

@@ -56,8 +56,9 @@ public:
 
     // Process what arrives until `until`, or until TCP is closed.
     void pump_until(clock::time_point until);
-    // Process what arrives until one more event is recorded, `until`, or TCP is closed.
-    bool pump_until_event(clock::time_point until);
+    // Process what arrives until more than `before` events are recorded, `until`, or TCP is
+    // closed. `before` is the caller's count: an event that came while it was still writing counts.
+    bool pump_until_event(std::size_t before, clock::time_point until);
     // Arm the case timer (kill: fail the connection; close: send an empty close).
     void arm_timer(catalog::case_def::timer_kind kind, std::chrono::milliseconds after);
     // Run until TCP is closed; timers guarantee it ends.

@@ -89,7 +89,7 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
         auto sent = clock::now();
         write_frames(s, step, frames);
         s.flush();
-        if (!s.pump_until_event(end)) {
+        if (!s.pump_until_event(before, end)) {
             if (s.open()) s.record({catalog::event::kind::timeout, {}, "repeat"});
             return;
         }

@@ -821,6 +821,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: handshake.chop: expected a chop size of at least 1"},
         error_row{R"j({"handshake": {"chop": 1048577}})j",
                   "f.json: case t.1: handshake.chop: expected a chop size of at least 1"},
+        error_row{R"j({"handshake": {"with_first_frame": true}, "steps": [{"wait": 1}]})j",
+                  "f.json: case t.1: handshake.with_first_frame: needs a first step that is a "
+                  "plain send"},
         error_row{R"j({"handshake": {"with_first_frame": 1}})j",
                   "f.json: case t.1: handshake.with_first_frame: expected true or false, got 1"},
         error_row{R"j({"extensions": "permessage-deflate"})j",
@@ -1280,6 +1283,7 @@ TEST(CaseLoaderRoundTrip, EveryField) {
                      "chop": 2, "with_first_frame": true},
        "extensions": {"offer": "permessage-deflate", "require": "permessage-deflate"},
        "steps": [
+         {"send": {"opcode": "text", "payload": "first"}},
          {"send": {"opcode": "ping", "fin": false, "rsv": 3, "payload": {"hex": "00ff"},
                    "mask": "none", "length": "64", "declared_length": 7},
           "fragment": 1, "sync": true, "chop": 2},
@@ -1327,7 +1331,7 @@ TEST(CaseLoaderRoundTrip, EveryField) {
     // The writer leaves out what is the default, and keeps what is not.
     json w = case_to_json(cases[0]);
     EXPECT_EQ(w["handshake"]["chop"], 2);
-    EXPECT_EQ(w["steps"][2]["within"], 5.0);
+    EXPECT_EQ(w["steps"][3]["within"], 5.0);
     EXPECT_EQ(w["expect"]["OK"][0][1], json::parse(R"j({"message": {"text_hex": "ff"}})j"));
     EXPECT_EQ(w["close"]["empty"], "required");
     EXPECT_FALSE(case_to_json(cases[2]).contains("roles"));

@@ -11,6 +11,7 @@
 #include "codec/handshake/http_head.hpp"
 #include "harness/catalog/case_loader.hpp"
 #include "harness/engine/case_runner.hpp"
+#include "harness/engine/opening_handshake.hpp"
 #include "harness/transport/connect.hpp"
 #include "harness/transport/listener.hpp"
 
@@ -110,11 +111,18 @@ engine::run_options to(const std::string& url) {
     return o;
 }
 
-TEST(EnginePeers, NegotiatedExtensionMakesRsv1Legal) {
+TEST(EnginePeers, NegotiatedExtensionsDecideTheRsvBits) {
+    EXPECT_EQ(engine::extension_use("permessage-deflate; client_max_window_bits=10").rsv, 0x4);
+    EXPECT_EQ(engine::extension_use("x-unknown").rsv, 0);
+    EXPECT_EQ(engine::extension_use("").rsv, 0);
+}
+
+TEST(EnginePeers, ADeflateWsspecCannotDecodeYetIsAHarnessErrorNotTheServers) {
     scripted_server srv("permessage-deflate", frame(0x1, "Hi", 0x4, std::nullopt));
     auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
     EXPECT_FALSE(r.server_violation.has_value()) << r.reason;
-    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::error) << r.reason;
+    EXPECT_NE(r.reason.find("cannot decode yet"), std::string::npos) << r.reason;
 }
 
 TEST(EnginePeers, Rsv1WithoutNegotiationIsAViolation) {

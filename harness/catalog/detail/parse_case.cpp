@@ -197,6 +197,18 @@ result<void> parse_phases(const json& j, const where& w, case_def& c) {
     auto steps = parse_steps(j["steps"], w.at("steps"));
     if (!steps) return steps.error();
     c.steps = std::move(*steps);
+    if (c.handshake.with_first_frame) {
+        const auto& s = c.steps;
+        if (s.empty() || s[0].type != step_def::kind::send || s[0].repeat || !s[0].pieces.empty() ||
+            s[0].chop || s[0].sync)
+            return w.at("handshake")
+                .at("with_first_frame")
+                .error("needs a first step that is a plain send (no repeat, pieces, chop or sync)");
+        if (!c.applies_to(peer_role::server))
+            return w.at("handshake")
+                .at("with_first_frame")
+                .error("rides in the request, which only a case testing servers writes");
+    }
     if (j.contains("timer"))
         if (auto r = parse_timer(j["timer"], w.at("timer"), c); !r) return r;
     return {};

@@ -125,7 +125,9 @@ result<event> parse_event(const json& j, const where& w) {
     if (!j.is_object() || j.size() != 1)
         return w.error("expected one of message, pong, timeout, close, http_response, "
                        "http_request, echoes");
-    const auto& [key, value] = *j.items().begin();
+    auto it = j.begin(); // items() is a temporary: bind to the iterator, not through it
+    const std::string& key = it.key();
+    const json& value = it.value();
     auto vw = w.at(key);
     if (key == "message") return parse_message(value, vw);
     if (key == "pong") {
