@@ -82,9 +82,16 @@ parse_result frame_parser::fail(codec_error e, std::uint64_t at, std::size_t con
     return parse_result{parse_status::error, consumed, {}, false, e};
 }
 
+// A header rule broken at stream position `at`: the failing call consumes up to and including
+// that byte, or, when the byte came in an earlier read, the one byte that completed the check.
+std::size_t frame_parser::consumed_through(std::uint64_t at) const noexcept {
+    return at < offset_ ? 1 : static_cast<std::size_t>(at - offset_) + 1;
+}
+
 // Rules decidable from the first two octets, so a bad frame fails as soon as they arrive.
-codec_error frame_parser::check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
-                                            std::uint64_t& at) const noexcept {
+[[gnu::always_inline]] inline codec_error
+frame_parser::check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
+                                std::uint64_t& at) const noexcept {
     auto op = static_cast<opcode>(b0 & 0x0F);
     std::uint8_t rsv = static_cast<std::uint8_t>((b0 >> 4) & 0x7);
     at = header_start_;
@@ -108,13 +115,19 @@ codec_error frame_parser::check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
     return codec_error::none;
 }
 
-// p holds a complete header of header_size_from(p[1]) bytes; `consumed` is how many of them
-// came from the caller's buffer in this call. hdr_ is written field by field, not assigned
-// from a local frame_header: copying a struct just built with byte stores makes the CPU wait
-// for a failed store-to-load forward, which cost more than the rest of a small frame.
-parse_result frame_parser::parse_header(const std::uint8_t* p, std::size_t consumed) noexcept {
+// The one place a header is decoded and checked (§5.2), whether it lies whole in the caller's
+// buffer or was gathered in spill_ across reads: p holds a complete header of
+// header_size_from(p[1]) bytes, the last `taken` of which came from this call. hdr_ is written
+// field by field, not assigned from a local frame_header: copying a struct just built with byte
+// stores makes the CPU wait for a failed store-to-load forward, which cost more than the rest of
+// a small frame.
+[[gnu::always_inline]] inline parse_result frame_parser::decode_header(const std::uint8_t* p,
+                                                                       std::size_t taken) noexcept {
     const std::uint8_t b0 = p[0];
     const std::uint8_t b1 = p[1];
+    std::uint64_t at = 0;
+    if (auto e = check_fixed_bytes(b0, b1, at); e != codec_error::none)
+        return fail(e, at, consumed_through(at));
     const std::uint8_t len7 = b1 & 0x7F;
     const std::uint8_t* q = p + 2;
     std::uint64_t length = len7;
@@ -125,7 +138,7 @@ parse_result frame_parser::parse_header(const std::uint8_t* p, std::size_t consu
             length = (std::uint64_t{q[0]} << 8) | q[1];
             q += 2;
             if (length < 126 && opt_.enforces(codec_error::non_minimal_length))
-                return fail(codec_error::non_minimal_length, length_at, consumed);
+                return fail(codec_error::non_minimal_length, length_at, taken);
         } else {
             std::uint64_t v = 0;
             for (int i = 0; i < 8; ++i)
@@ -133,13 +146,13 @@ parse_result frame_parser::parse_header(const std::uint8_t* p, std::size_t consu
             q += 8;
             length = v;
             if ((v >> 63) != 0 && opt_.enforces(codec_error::length_msb_set))
-                return fail(codec_error::length_msb_set, length_at, consumed);
+                return fail(codec_error::length_msb_set, length_at, taken);
             if (v <= 0xFFFF && opt_.enforces(codec_error::non_minimal_length))
-                return fail(codec_error::non_minimal_length, length_at, consumed);
+                return fail(codec_error::non_minimal_length, length_at, taken);
         }
     }
     if (length > opt_.max_frame_payload && opt_.enforces(codec_error::frame_too_large))
-        return fail(codec_error::frame_too_large, header_start_ + (len7 < 126 ? 1 : 2), consumed);
+        return fail(codec_error::frame_too_large, header_start_ + (len7 < 126 ? 1 : 2), taken);
 
     hdr_.fin = (b0 & 0x80) != 0;
     hdr_.rsv1 = (b0 & 0x40) != 0;
@@ -158,45 +171,40 @@ parse_result frame_parser::parse_header(const std::uint8_t* p, std::size_t consu
     mask_phase_ = 0;
     control_len_ = 0;
     spill_len_ = 0;
-    offset_ += consumed;
+    offset_ += taken;
     const bool empty = length == 0;
     state_ = empty ? state::header : state::payload;
     if (empty) header_start_ = offset_;
-    return parse_result{parse_status::header, consumed, {}, empty, codec_error::none};
+    return parse_result{parse_status::header, taken, {}, empty, codec_error::none};
 }
 
-parse_result frame_parser::feed_header(std::span<std::uint8_t> in) noexcept {
-    std::uint64_t at = 0;
-    // Fast path: the whole header is in the caller's buffer.
-    if (spill_len_ == 0 && in.size() >= 2) {
-        if (auto e = check_fixed_bytes(in[0], in[1], at); e != codec_error::none)
-            return fail(e, at, static_cast<std::size_t>(at - header_start_) + 1);
-        std::size_t need = header_size_from(in[1]);
-        if (in.size() >= need) return parse_header(in.data(), need);
-    }
-    // Slow path: gather the header in spill_. Validate the fixed octets as soon as both are
-    // here, before waiting for the rest.
+// A header not whole in this read: gather it in spill_. The fixed octets are checked as soon as
+// both are here, so a bad frame fails before the rest of its header arrives.
+parse_result frame_parser::gather_header(std::span<std::uint8_t> in) noexcept {
     std::size_t taken = 0;
     while (taken < in.size()) {
-        std::size_t need = spill_len_ < 2 ? 2 : header_size_from(spill_[1]);
-        std::size_t n = std::min(need - spill_len_, in.size() - taken);
+        const std::size_t need = spill_len_ < 2 ? 2 : header_size_from(spill_[1]);
+        const std::size_t n = std::min(need - spill_len_, in.size() - taken);
         std::memcpy(spill_ + spill_len_, in.data() + taken, n);
         spill_len_ = static_cast<std::uint8_t>(spill_len_ + n);
         taken += n;
-        if (spill_len_ == 2) {
+        if (spill_len_ < 2) continue;
+        if (spill_len_ == header_size_from(spill_[1])) return decode_header(spill_, taken);
+        std::uint64_t at = 0;
+        if (spill_len_ == 2)
             if (auto e = check_fixed_bytes(spill_[0], spill_[1], at); e != codec_error::none)
-                return fail(e, at, taken);
-            if (header_size_from(spill_[1]) == 2) return parse_header(spill_, taken);
-        } else if (spill_len_ > 2 && spill_len_ == header_size_from(spill_[1])) {
-            return parse_header(spill_, taken);
-        }
+                return fail(e, at, consumed_through(at));
     }
     offset_ += taken;
     return parse_result{parse_status::need_more, taken, {}, false, codec_error::none};
 }
 
-parse_result frame_parser::feed_payload(std::span<std::uint8_t> in) noexcept {
-    if (in.empty()) return {};
+// Payload bytes from `in`, reported into r: its status, payload and frame_complete are set and
+// the bytes taken are added to r.consumed (feed_frame() has already counted the header there).
+// r is written in place, not returned: copying a result just built with narrow stores stalls
+// on a failed store-to-load forward, as with hdr_.
+void frame_parser::take_payload(std::span<std::uint8_t> in, parse_result& r) noexcept {
+    if (in.empty()) return;
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size()));
     // Only a control payload that fits the gather buffer is gathered; one that is longer can
     // only exist when control_payload_too_long is lenient, and streams like data instead.
@@ -210,7 +218,9 @@ parse_result frame_parser::feed_payload(std::span<std::uint8_t> in) noexcept {
         if (n < remaining_) {
             remaining_ -= n;
             offset_ += n;
-            return parse_result{parse_status::need_more, n, {}, false, codec_error::none};
+            r.status = parse_status::need_more;
+            r.consumed += n;
+            return;
         }
         if (hdr_.masked) apply_mask(view, hdr_.key, 0);
     } else if (hdr_.masked) {
@@ -225,50 +235,32 @@ parse_result frame_parser::feed_payload(std::span<std::uint8_t> in) noexcept {
         state_ = state::header;
         header_start_ = offset_;
     }
-    return parse_result{parse_status::payload, n, view, done, codec_error::none};
+    r.status = parse_status::payload;
+    r.consumed += n;
+    r.payload = view;
+    r.frame_complete = done;
 }
 
 parse_result frame_parser::feed(std::span<std::uint8_t> in) noexcept {
     switch (state_) {
     case state::failed: return parse_result{parse_status::error, 0, {}, false, error_};
-    case state::payload: return feed_payload(in);
+    case state::payload: {
+        parse_result r;
+        take_payload(in, r);
+        return r;
+    }
     case state::header: break;
     }
     if (in.empty()) return {};
-    if (spill_len_ != 0) return feed_header(in);
-    header_start_ = offset_;
-    // Fast path for the common header, whole in the buffer: a data frame (RSV bits clear,
-    // opcode 0-2: `(b0 & 0x7F) <= 2`), the mask bit this role requires (§5.1), a 7-bit length
-    // within the limit. It passes every check check_fixed_bytes and parse_header make, so
-    // skipping them changes no outcome; anything else takes the general path.
-    if (in.size() >= 2) {
-        const std::uint8_t b0 = in[0];
-        const std::uint8_t b1 = in[1];
-        const std::uint8_t want_mask = opt_.local_role == role::server ? 0x80 : 0;
-        const std::uint8_t len7 = b1 & 0x7F;
-        const std::size_t need = (b1 & 0x80) != 0 ? 6 : 2;
-        if ((b0 & 0x7F) <= 2 && (b1 & 0x80) == want_mask && len7 < 126 &&
-            len7 <= opt_.max_frame_payload && in.size() >= need) {
-            hdr_.fin = (b0 & 0x80) != 0;
-            hdr_.rsv1 = hdr_.rsv2 = hdr_.rsv3 = false;
-            hdr_.op = static_cast<opcode>(b0 & 0x0F);
-            hdr_.masked = want_mask != 0;
-            if (want_mask != 0)
-                std::memcpy(hdr_.key.data(), in.data() + 2, 4);
-            else
-                hdr_.key = mask_key{};
-            hdr_.payload_length = len7;
-            hdr_.header_size = static_cast<std::uint8_t>(need);
-            remaining_ = len7;
-            mask_phase_ = 0;
-            control_len_ = 0;
-            offset_ += need;
-            state_ = len7 != 0 ? state::payload : state::header;
-            if (len7 == 0) header_start_ = offset_;
-            return parse_result{parse_status::header, need, {}, len7 == 0, codec_error::none};
+    if (spill_len_ == 0) {
+        header_start_ = offset_;
+        // The whole header is in the caller's buffer: decode it in place.
+        if (in.size() >= 2) {
+            const std::size_t size = header_size_from(in[1]);
+            if (in.size() >= size) return decode_header(in.data(), size);
         }
     }
-    return feed_header(in);
+    return gather_header(in);
 }
 
 } // namespace wsspec

@@ -57,6 +57,26 @@ public:
 
     parse_result feed(std::span<std::uint8_t> in) noexcept;
 
+    // feed() for a caller with per-frame rules of its own (the message assembler's sequence
+    // rules, RFC 6455 §5.4), taking a frame that lies whole in `in` in one call where feed()
+    // takes two. When this call decodes a header (it passed every frame rule; header()
+    // describes it), `admit(header())` is asked before any payload byte is touched:
+    //   - false: the result is the header event, as from feed(); the caller reports its error.
+    //   - true, and `in` also holds the frame's entire payload: the payload is taken as well
+    //     (unmasked in place) and the result is its payload event, frame_complete set, with
+    //     `consumed` counting the header too.
+    //   - true otherwise: the header event, as from feed().
+    // Any other call is feed(in). `admit` is called at most once per call, and exactly once per
+    // frame over a stream fed only through feed_frame().
+    template <class Admit>
+    parse_result feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept {
+        parse_result r = feed(in);
+        if (r.status == parse_status::header && admit(hdr_) && !r.frame_complete &&
+            remaining_ <= in.size() - r.consumed)
+            take_payload(in.subspan(r.consumed), r);
+        return r;
+    }
+
     // The frame being parsed; valid from its header event until the next header.
     const frame_header& header() const noexcept { return hdr_; }
     // Payload bytes of the current frame not delivered yet.
@@ -70,18 +90,15 @@ public:
     void reset() noexcept { *this = frame_parser{opt_}; }
 
 private:
-    // The assembler's fast path (message_assembler.cpp) takes a whole small data frame in one
-    // step instead of a header event and a payload event.
-    friend class message_assembler;
-
     enum class state : std::uint8_t { header, payload, failed };
 
     parse_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
+    std::size_t consumed_through(std::uint64_t at) const noexcept;
     codec_error check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
                                   std::uint64_t& at) const noexcept;
-    parse_result parse_header(const std::uint8_t* p, std::size_t consumed) noexcept;
-    parse_result feed_header(std::span<std::uint8_t> in) noexcept;
-    parse_result feed_payload(std::span<std::uint8_t> in) noexcept;
+    parse_result decode_header(const std::uint8_t* p, std::size_t taken) noexcept;
+    parse_result gather_header(std::span<std::uint8_t> in) noexcept;
+    void take_payload(std::span<std::uint8_t> in, parse_result& r) noexcept;
 
     parser_options opt_;
     frame_header hdr_{};
