@@ -53,7 +53,7 @@ struct parse_result {
 
 class frame_parser {
 public:
-    explicit frame_parser(parser_options options = {}) noexcept : opt_(options) {}
+    explicit frame_parser(parser_options options = {}) noexcept;
 
     parse_result feed(std::span<std::uint8_t> in) noexcept;
 
@@ -69,13 +69,7 @@ public:
     // Any other call is feed(in). `admit` is called at most once per call, and exactly once per
     // frame over a stream fed only through feed_frame().
     template <class Admit>
-    parse_result feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept {
-        parse_result r = feed(in);
-        if (r.status == parse_status::header && admit(hdr_) && !r.frame_complete &&
-            remaining_ <= in.size() - r.consumed)
-            take_payload(in.subspan(r.consumed), r);
-        return r;
-    }
+    parse_result feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept;
 
     // The frame being parsed; valid from its header event until the next header.
     const frame_header& header() const noexcept { return hdr_; }
@@ -94,13 +88,26 @@ private:
 
     parse_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
     std::size_t consumed_through(std::uint64_t at) const noexcept;
+    // Defined in frame_parser_inl.hpp, so that feed_frame() compiles into its caller with no
+    // call on the common path (a whole small frame).
+    template <class OnHeader>
+    parse_result next(std::span<std::uint8_t> in, OnHeader&& on_header) noexcept;
+    std::uint32_t broken_fixed_rules(std::uint8_t b0, std::uint8_t b1) const noexcept;
     codec_error check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
                                   std::uint64_t& at) const noexcept;
-    parse_result decode_header(const std::uint8_t* p, std::size_t taken) noexcept;
+    template <class OnHeader>
+    parse_result decode_header(const std::uint8_t* p, std::size_t size, std::size_t taken,
+                               OnHeader&& on_header) noexcept;
+    parse_result take_payload(std::span<std::uint8_t> in, std::size_t before) noexcept;
+    // Out of line: the uncommon paths.
+    codec_error fixed_rule_error(std::uint32_t broken, std::uint64_t& at) const noexcept;
     parse_result gather_header(std::span<std::uint8_t> in) noexcept;
-    void take_payload(std::span<std::uint8_t> in, parse_result& r) noexcept;
+    bool gather_control(std::span<std::uint8_t> piece) noexcept;
 
     parser_options opt_;
+    // Rows of the fixed-octet rule tables for these options (frame_parser_inl.hpp).
+    const std::uint8_t* first_octet_rules_;
+    const std::uint8_t* second_octet_rules_;
     frame_header hdr_{};
     std::uint64_t remaining_ = 0;
     std::uint64_t offset_ = 0;
@@ -116,3 +123,5 @@ private:
 };
 
 } // namespace wsspec
+
+#include "codec/frame_parser_inl.hpp"
