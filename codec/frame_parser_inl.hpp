@@ -288,20 +288,18 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
 template <class OnHeader>
 [[gnu::always_inline]] inline parse_result frame_parser::next(std::span<std::uint8_t> in,
                                                               OnHeader&& on_header) noexcept {
-    switch (state_) {
-    case state::failed: return parse_result{parse_status::error, 0, {}, false, error_};
-    case state::payload: return take_payload(in, 0);
-    case state::header: break;
+    if (state_ != state::header) [[unlikely]] {
+        if (state_ == state::payload) return take_payload(in, 0);
+        return parse_result{parse_status::error, 0, {}, false, error_};
+    }
+    // The whole header is in the caller's buffer: decode it in place. (Between frames, with
+    // nothing gathered, header_start_ == offset_ already.)
+    if (spill_len_ == 0 && in.size() >= 2) [[likely]] {
+        const std::size_t size = detail::header_sizes[in[1]];
+        if (in.size() >= size) [[likely]]
+            return decode_header(in.data(), size, size, on_header);
     }
     if (in.empty()) return {};
-    if (spill_len_ == 0) {
-        header_start_ = offset_;
-        // The whole header is in the caller's buffer: decode it in place.
-        if (in.size() >= 2) {
-            const std::size_t size = detail::header_sizes[in[1]];
-            if (in.size() >= size) return decode_header(in.data(), size, size, on_header);
-        }
-    }
     const parse_result r = gather_header(in);
     return r.status == parse_status::header ? on_header(r) : r;
 }

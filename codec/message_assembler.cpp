@@ -102,7 +102,8 @@ message_result message_assembler::deliver_control(std::span<std::uint8_t> payloa
 message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
     if (error_ != codec_error::none) return fail(error_, error_offset_, 0);
     std::size_t consumed = 0;
-    for (;;) {
+    // `rest`: what is left of `in`, advanced only where the loop goes round again.
+    for (std::span<std::uint8_t> rest = in;; rest = in.subspan(consumed)) {
         // The sequence rules run once per frame, on its header, before its payload is taken.
         codec_error sequence_error = codec_error::none;
         const auto admit = [&](const frame_header& h) noexcept {
@@ -111,7 +112,7 @@ message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
             return sequence_error == codec_error::none;
         };
         // Inline (frame_parser_inl.hpp): a whole small frame is taken here with no call.
-        const parse_result r = parser_.feed_frame(in.subspan(consumed), admit);
+        const parse_result r = parser_.feed_frame(rest, admit);
         consumed += r.consumed;
         switch (r.status) {
         case parse_status::need_more: {
