@@ -52,8 +52,11 @@ parse_result frame_parser::gather_header(std::span<std::uint8_t> in) noexcept {
         spill_len_ = static_cast<std::uint8_t>(spill_len_ + n);
         taken += n;
         if (spill_len_ < 2) continue;
-        if (spill_len_ == detail::header_size_from(spill_[1]))
-            return decode_header(spill_, spill_len_, taken, header_event);
+        if (spill_len_ == detail::header_size_from(spill_[1])) {
+            const std::size_t size = spill_len_;
+            spill_len_ = 0; // gathered: decoded from spill_ now
+            return decode_header(spill_, size, taken, header_event);
+        }
         std::uint64_t at = 0;
         if (spill_len_ == 2)
             if (auto e = check_fixed_bytes(spill_[0], spill_[1], at); e != codec_error::none)

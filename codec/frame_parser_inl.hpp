@@ -244,7 +244,6 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
     remaining_ = length;
     mask_phase_ = 0;
     control_len_ = 0;
-    spill_len_ = 0;
     offset_ += taken;
     const bool empty = length == 0;
     state_ = empty ? state::header : state::payload;
@@ -263,17 +262,19 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
     std::span<std::uint8_t> view = in.first(n);
     // Only a control payload that fits the gather buffer is gathered; one that is longer can
     // only exist when control_payload_too_long is lenient, and streams like data instead.
-    if (is_control(hdr_.op) && hdr_.payload_length <= max_control_payload &&
-        (control_len_ != 0 || n < remaining_)) {
-        // Gather a split control payload so it is delivered whole.
+    const bool gather = is_control(hdr_.op) && hdr_.payload_length <= max_control_payload &&
+                        (control_len_ != 0 || n < remaining_);
+    if (gather) {
+        // Gather a split control payload so it is delivered whole (unmasked there).
         if (!gather_control(view))
             return parse_result{parse_status::need_more, before + n, {}, false, {}};
         view = std::span<std::uint8_t>(control_, control_len_);
-    } else if (hdr_.masked) {
-        mask_phase_ = n <= detail::short_payload
-                          ? detail::unmask_short(view.data(), n, hdr_.key, mask_phase_)
-                          : static_cast<std::uint8_t>(apply_mask(view, hdr_.key, mask_phase_));
     }
+    // The position is updated before the payload is unmasked: the stores through `view` may
+    // alias anything, so after them the compiler reloads remaining_ and offset_, and a load
+    // (vectorised, 16 bytes) of two fields just stored by decode_header() cannot be forwarded
+    // from the store buffer and stalls.
+    const std::uint8_t phase = mask_phase_;
     remaining_ -= n;
     offset_ += n;
     const bool done = remaining_ == 0;
@@ -281,6 +282,10 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
         state_ = state::header;
         header_start_ = offset_;
     }
+    if (!gather && hdr_.masked)
+        mask_phase_ = n <= detail::short_payload
+                          ? detail::unmask_short(view.data(), n, hdr_.key, phase)
+                          : static_cast<std::uint8_t>(apply_mask(view, hdr_.key, phase));
     return parse_result{parse_status::payload, before + n, view, done, codec_error::none};
 }
 
