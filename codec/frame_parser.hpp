@@ -99,6 +99,7 @@ private:
     parse_result decode_header(const std::uint8_t* p, std::size_t size, std::size_t taken,
                                OnHeader&& on_header) noexcept;
     parse_result take_payload(std::span<std::uint8_t> in, std::size_t before) noexcept;
+    parse_result take_whole_payload(std::uint8_t* p, std::size_t before) noexcept;
     // Out of line: the uncommon paths.
     codec_error fixed_rule_error(std::uint32_t broken, std::uint64_t& at) const noexcept;
     parse_result gather_header(std::span<std::uint8_t> in) noexcept;
@@ -111,7 +112,7 @@ private:
     frame_header hdr_{};
     std::uint64_t remaining_ = 0;
     std::uint64_t offset_ = 0;
-    std::uint64_t header_start_ = 0; // stream position of the current header
+    std::uint64_t header_start_ = 0; // stream position of the current header (header state)
     std::uint64_t error_offset_ = 0;
     codec_error error_ = codec_error::none;
     state state_ = state::header;

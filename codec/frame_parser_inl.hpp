@@ -246,8 +246,11 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
     control_len_ = 0;
     offset_ += taken;
     const bool empty = length == 0;
-    state_ = empty ? state::header : state::payload;
-    if (empty) header_start_ = offset_;
+    // Branch-free: header (0) when the frame is empty, else payload (1). header_start_ is only
+    // read in the header state, and the payload step sets it again when the frame ends.
+    static_assert(static_cast<int>(state::header) == 0 && static_cast<int>(state::payload) == 1);
+    state_ = static_cast<state>(!empty);
+    header_start_ = offset_;
     return on_header(parse_result{parse_status::header, taken, {}, empty, codec_error::none});
 }
 
@@ -289,6 +292,24 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
     return parse_result{parse_status::payload, before + n, view, done, codec_error::none};
 }
 
+// take_payload() for the case feed_frame() takes: the header just decoded (no control payload
+// gathered yet), its payload of remaining_ > 0 bytes whole at p. Such a payload is never
+// gathered (it is not split), so the frame ends here: one commit of the position and state.
+[[gnu::always_inline]] inline parse_result
+frame_parser::take_whole_payload(std::uint8_t* p, std::size_t before) noexcept {
+    const auto n = static_cast<std::size_t>(remaining_);
+    // As in take_payload(): the position first, then the stores through p.
+    remaining_ = 0;
+    offset_ += n;
+    header_start_ = offset_;
+    state_ = state::header;
+    if (hdr_.masked)
+        mask_phase_ = n <= detail::short_payload
+                          ? detail::unmask_short(p, n, hdr_.key, 0)
+                          : static_cast<std::uint8_t>(apply_mask({p, n}, hdr_.key, 0));
+    return parse_result{parse_status::payload, before + n, {p, n}, true, codec_error::none};
+}
+
 // feed(): one event from `in`; a header event is passed through on_header().
 template <class OnHeader>
 [[gnu::always_inline]] inline parse_result frame_parser::next(std::span<std::uint8_t> in,
@@ -313,8 +334,7 @@ template <class Admit>
 inline parse_result frame_parser::feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept {
     return next(in, [&](const parse_result& r) {
         if (admit(hdr_) && !r.frame_complete && remaining_ <= in.size() - r.consumed)
-            return take_payload({in.data() + r.consumed, static_cast<std::size_t>(remaining_)},
-                                r.consumed);
+            return take_whole_payload(in.data() + r.consumed, r.consumed);
         return r;
     });
 }
