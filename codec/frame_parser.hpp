@@ -53,9 +53,23 @@ struct parse_result {
 
 class frame_parser {
 public:
-    explicit frame_parser(parser_options options = {}) noexcept : opt_(options) {}
+    explicit frame_parser(parser_options options = {}) noexcept;
 
     parse_result feed(std::span<std::uint8_t> in) noexcept;
+
+    // feed() for a caller with per-frame rules of its own (the message assembler's sequence
+    // rules, RFC 6455 §5.4), taking a frame that lies whole in `in` in one call where feed()
+    // takes two. When this call decodes a header (it passed every frame rule; header()
+    // describes it), `admit(header())` is asked before any payload byte is touched:
+    //   - false: the result is the header event, as from feed(); the caller reports its error.
+    //   - true, and `in` also holds the frame's entire payload: the payload is taken as well
+    //     (unmasked in place) and the result is its payload event, frame_complete set, with
+    //     `consumed` counting the header too.
+    //   - true otherwise: the header event, as from feed().
+    // Any other call is feed(in). `admit` is called at most once per call, and exactly once per
+    // frame over a stream fed only through feed_frame().
+    template <class Admit>
+    parse_result feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept;
 
     // The frame being parsed; valid from its header event until the next header.
     const frame_header& header() const noexcept { return hdr_; }
@@ -70,24 +84,35 @@ public:
     void reset() noexcept { *this = frame_parser{opt_}; }
 
 private:
-    // The assembler's fast path (message_assembler.cpp) takes a whole small data frame in one
-    // step instead of a header event and a payload event.
-    friend class message_assembler;
-
     enum class state : std::uint8_t { header, payload, failed };
 
     parse_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
+    std::size_t consumed_through(std::uint64_t at) const noexcept;
+    // Defined in frame_parser_inl.hpp, so that feed_frame() compiles into its caller with no
+    // call on the common path (a whole small frame).
+    template <class OnHeader>
+    parse_result next(std::span<std::uint8_t> in, OnHeader&& on_header) noexcept;
+    std::uint32_t broken_fixed_rules(std::uint8_t b0, std::uint8_t b1) const noexcept;
     codec_error check_fixed_bytes(std::uint8_t b0, std::uint8_t b1,
                                   std::uint64_t& at) const noexcept;
-    parse_result parse_header(const std::uint8_t* p, std::size_t consumed) noexcept;
-    parse_result feed_header(std::span<std::uint8_t> in) noexcept;
-    parse_result feed_payload(std::span<std::uint8_t> in) noexcept;
+    template <class OnHeader>
+    parse_result decode_header(const std::uint8_t* p, std::size_t size, std::size_t taken,
+                               OnHeader&& on_header) noexcept;
+    parse_result take_payload(std::span<std::uint8_t> in, std::size_t before) noexcept;
+    parse_result take_whole_payload(std::uint8_t* p, std::size_t before) noexcept;
+    // Out of line: the uncommon paths.
+    codec_error fixed_rule_error(std::uint32_t broken, std::uint64_t& at) const noexcept;
+    parse_result gather_header(std::span<std::uint8_t> in) noexcept;
+    bool gather_control(std::span<std::uint8_t> piece) noexcept;
 
     parser_options opt_;
+    // Rows of the fixed-octet rule tables for these options (frame_parser_inl.hpp).
+    const std::uint8_t* first_octet_rules_;
+    const std::uint8_t* second_octet_rules_;
     frame_header hdr_{};
     std::uint64_t remaining_ = 0;
     std::uint64_t offset_ = 0;
-    std::uint64_t header_start_ = 0; // stream position of the current header
+    std::uint64_t header_start_ = 0; // stream position of the current header (header state)
     std::uint64_t error_offset_ = 0;
     codec_error error_ = codec_error::none;
     state state_ = state::header;
@@ -99,3 +124,5 @@ private:
 };
 
 } // namespace wsspec
+
+#include "codec/frame_parser_inl.hpp"

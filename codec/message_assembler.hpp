@@ -60,7 +60,6 @@ private:
     codec_error check_sequence(const frame_header& h) noexcept;
     message_result deliver(std::span<std::uint8_t> chunk, bool frame_end,
                            std::size_t consumed) noexcept;
-    std::size_t whole_small_frame(std::span<std::uint8_t> in) noexcept;
     message_result deliver_control(std::span<std::uint8_t> payload, std::size_t consumed) noexcept;
 
     assembler_options opt_;

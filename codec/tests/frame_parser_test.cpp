@@ -236,3 +236,119 @@ TEST(FrameParser, LenientLongControlFrameStreamsSafely) {
 
 } // namespace
 } // namespace wsspec
+
+namespace wsspec {
+namespace {
+
+// feed_frame() with an `admit` that accepts every frame: the same transcript as feed() for
+// every vector at every split point, with a frame that lies whole in a chunk taken in one
+// call. Each header is put to `admit` exactly once.
+std::string run_whole_frames(const parser_options& opt, std::vector<std::uint8_t> input,
+                             const std::vector<std::size_t>& chunks, std::size_t& admitted) {
+    frame_parser p(opt);
+    std::string out, payload;
+    std::size_t pos = 0;
+    admitted = 0;
+    for (std::size_t c : chunks) {
+        std::span<std::uint8_t> in(input.data() + pos, c);
+        pos += c;
+        for (;;) {
+            const std::uint64_t before = p.offset();
+            bool asked = false;
+            auto r = p.feed_frame(in, [&](const frame_header& h) {
+                EXPECT_EQ(&h, &p.header());
+                EXPECT_FALSE(asked) << "admit asked twice in one call";
+                asked = true;
+                ++admitted;
+                return true;
+            });
+            EXPECT_LE(r.consumed, in.size());
+            in = in.subspan(r.consumed);
+            if (r.status == parse_status::need_more) {
+                EXPECT_TRUE(in.empty());
+                break;
+            }
+            if (r.status == parse_status::error) {
+                out += "E " + std::string(name(r.error)) + "@" + std::to_string(p.error_offset()) +
+                       ";";
+                return out;
+            }
+            EXPECT_EQ(p.offset(), before + r.consumed);
+            if (r.status == parse_status::payload) payload += hex(r.payload);
+            if (r.frame_complete) {
+                const auto& h = p.header();
+                out += "F " + std::string(to_string(h.op)) + " fin=" + std::to_string(h.fin) +
+                       " rsv=" + std::to_string(h.rsv()) + " mask=" + std::to_string(h.masked) +
+                       " len=" + std::to_string(h.payload_length) + " " + payload + ";";
+                payload.clear();
+            }
+        }
+    }
+    if (p.remaining() || p.offset() != input.size()) out += "partial;";
+    return out;
+}
+
+TEST(FrameParser, FeedFrameAgreesWithFeedAtEverySplit) {
+    for (const auto& v : vectors) {
+        parser_options opt;
+        opt.local_role = v.local_role;
+        opt.max_frame_payload = v.max_frame;
+        auto input = input_of(v);
+        for (const auto& c : test::chunkings(input.size())) {
+            std::size_t admitted = 0;
+            EXPECT_EQ(run_whole_frames(opt, input, c, admitted), v.expected)
+                << v.name << " chunking " << test::describe_chunking(c);
+            // Every header decoded was put to admit once: one per frame reported, plus none
+            // for a frame whose header broke a rule.
+            std::size_t frames = 0;
+            for (const char* s = v.expected; *s; ++s)
+                frames += *s == 'F';
+            EXPECT_EQ(admitted, frames) << v.name << " chunking " << test::describe_chunking(c);
+        }
+    }
+}
+
+TEST(FrameParser, FeedFrameTakesAWholeFrameInOneCall) {
+    auto in = unhex("82 85 37fa213d 7f9f4d5158 81 80 01020304");
+    frame_parser p;
+    auto r = p.feed_frame(in, [](const frame_header&) { return true; });
+    ASSERT_EQ(r.status, parse_status::payload);
+    EXPECT_EQ(r.consumed, 11u);
+    EXPECT_TRUE(r.frame_complete);
+    EXPECT_EQ(r.payload.data(), in.data() + 6); // unmasked in place
+    EXPECT_EQ(hex(r.payload), "48656c6c6f");
+    EXPECT_EQ(p.header().op, opcode::binary);
+    EXPECT_EQ(p.offset(), 11u);
+    // An empty frame is its header event, complete.
+    r = p.feed_frame(std::span<std::uint8_t>(in).subspan(11),
+                     [](const frame_header&) { return true; });
+    EXPECT_EQ(r.status, parse_status::header);
+    EXPECT_EQ(r.consumed, 6u);
+    EXPECT_TRUE(r.frame_complete);
+}
+
+TEST(FrameParser, FeedFrameRefusedLeavesThePayloadUntouched) {
+    auto in = unhex("82 85 37fa213d 7f9f4d5158");
+    const auto original = in;
+    frame_parser p;
+    auto r = p.feed_frame(in, [](const frame_header& h) { return h.op != opcode::binary; });
+    ASSERT_EQ(r.status, parse_status::header); // as feed() reports it
+    EXPECT_EQ(r.consumed, 6u);
+    EXPECT_FALSE(r.frame_complete);
+    EXPECT_EQ(p.remaining(), 5u);
+    EXPECT_EQ(p.offset(), 6u);
+    EXPECT_EQ(in, original); // still masked: no payload byte was touched
+}
+
+TEST(FrameParser, FeedFrameAdmitsNothingThatBreaksAFrameRule) {
+    auto in = unhex("81 05 48656c6c6f"); // unmasked, in the server role
+    frame_parser p;
+    bool asked = false;
+    auto r = p.feed_frame(in, [&](const frame_header&) { return asked = true; });
+    EXPECT_EQ(r.status, parse_status::error);
+    EXPECT_EQ(r.error, codec_error::unmasked_client_frame);
+    EXPECT_FALSE(asked);
+}
+
+} // namespace
+} // namespace wsspec
