@@ -593,7 +593,7 @@ TEST(CaseLoaderFamily, Errors) {
          "f.json: cases[0].params: expected a list of objects or {\"columns\": [...], \"rows\": "
          "[[...]]}"},
         {R"j({"id": "f.{n}", "steps": [], "params": {"columns": ["n"], "row": []}})j",
-         "f.json: cases[0].params: unknown field 'row' (a params table has: columns, rows)"},
+         "f.json: cases[0].params: unknown field 'row' (params table fields: columns, rows)"},
         {R"j({"id": "f.{n}", "steps": [], "params": {"columns": [], "rows": []}})j",
          "f.json: cases[0].params.columns: expected a list of placeholder names"},
         {R"j({"id": "f.{n}", "steps": [], "params": {"rows": []}})j",
@@ -668,7 +668,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{"FILE{", "f.json: not valid JSON: "},
         error_row{"FILE[]", "f.json: expected an object with \"group\" and \"cases\""},
         error_row{"FILE{\"group\": \"g\", \"grup\": 1, \"cases\": []}",
-                  "f.json: unknown field 'grup' (a case file has: group, title, note, defaults, "
+                  "f.json: unknown field 'grup' (case file fields: group, title, note, defaults, "
                   "templates, cases)"},
         error_row{"FILE{\"cases\": []}", "f.json: group: expected a string, got null"},
         error_row{"FILE{\"group\": 1, \"cases\": []}", "f.json: group: expected a string, got 1"},
@@ -683,9 +683,9 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{"FILE{\"group\": \"g\", \"templates\": {\"t\": 1}, \"cases\": []}",
                   "f.json: templates.t: expected an object of case fields"},
         error_row{"FILE{\"group\": \"g\", \"templates\": {\"t\": {\"tilte\": 1}}, \"cases\": []}",
-                  "f.json: templates.t: unknown field 'tilte' (a case has: id, title,"},
+                  "f.json: templates.t: unknown field 'tilte' (case fields: id, title,"},
         error_row{"FILE{\"group\": \"g\", \"defaults\": {\"tilte\": 1}, \"cases\": []}",
-                  "f.json: defaults: unknown field 'tilte' (a case has: id, title,"},
+                  "f.json: defaults: unknown field 'tilte' (case fields: id, title,"},
         error_row{"FILE{\"group\": \"g\", \"defaults\": {\"use\": \"t\"}, \"cases\": []}",
                   "f.json: defaults.use: only an entry in \"cases\" can have it"},
         error_row{"FILE{\"group\": \"g\", \"templates\": {\"t\": {\"params\": []}}, \"cases\": []}",
@@ -712,7 +712,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"id": "t.{x}"})j",
                   "f.json: cases[0]: case id 't.{x}' has a placeholder that no row fills"},
         error_row{R"j({"tilte": "x"})j",
-                  "f.json: case t.1: unknown field 'tilte' (a case has: id, title, description, "
+                  "f.json: case t.1: unknown field 'tilte' (case fields: id, title, description, "
                   "rfc, quote, requirement, note, roles, headers, handshake, extensions, steps, "
                   "timer, expect, close, close_failure_fatal, wrong_endpoint_fatal, "
                   "suppress_close, pongs_apart, informational, quirks, params, cross, use)"},
@@ -764,9 +764,10 @@ INSTANTIATE_TEST_SUITE_P(
     CaseLoaderHandshake, CaseLoaderError,
     ::testing::Values(
         error_row{R"j({"handshake": []})j", "f.json: case t.1: handshake: expected an object"},
-        error_row{R"j({"handshake": {"rqeuest": {}}})j",
-                  "f.json: case t.1: handshake: unknown field 'rqeuest' (a handshake has: request, "
-                  "response, raw, chop, with_first_frame)"},
+        error_row{
+            R"j({"handshake": {"rqeuest": {}}})j",
+            "f.json: case t.1: handshake: unknown field 'rqeuest' (handshake fields: request, "
+            "response, raw, chop, with_first_frame)"},
         error_row{R"j({"handshake": {"raw": "x", "request": {}}})j",
                   "f.json: case t.1: handshake.raw: give either \"raw\" bytes or \"request\" "
                   "edits, not both"},
@@ -774,8 +775,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: handshake.request: expected an object"},
         error_row{
             R"j({"handshake": {"request": {"methd": "GET"}}})j",
-            "f.json: case t.1: handshake.request: unknown field 'methd' (a HTTP message "
-            "edit has: method, target, version, status, reason_phrase, remove, replace, add)"},
+            "f.json: case t.1: handshake.request: unknown field 'methd' (HTTP message "
+            "edit fields: method, target, version, status, reason_phrase, remove, replace, add)"},
         error_row{R"j({"handshake": {"request": {"status": 200}}})j",
                   "f.json: case t.1: handshake.request.status: a request has no status"},
         error_row{R"j({"handshake": {"request": {"reason_phrase": "OK"}}})j",
@@ -829,7 +830,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"extensions": "permessage-deflate"})j",
                   "f.json: case t.1: extensions: expected {\"offer\": ..., \"require\": ...}"},
         error_row{R"j({"extensions": {"offr": "x"}})j",
-                  "f.json: case t.1: extensions: unknown field 'offr' (a extensions has: offer, "
+                  "f.json: case t.1: extensions: unknown field 'offr' (extensions fields: offer, "
                   "require)"},
         error_row{R"j({"extensions": {"offer": 1}})j",
                   "f.json: case t.1: extensions.offer: expected a string, got 1"},
@@ -850,14 +851,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: steps[0]: unknown step {\"sleep\":1} (expected send, raw, "
                   "close or wait)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragmnet": 1}]})j",
-                  "f.json: case t.1: steps[0]: unknown field 'fragmnet' (a send step has: send, "
+                  "f.json: case t.1: steps[0]: unknown field 'fragmnet' (send step fields: send, "
                   "fragment, sync, chop, pieces, between, repeat, within)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "close": {}}]})j",
-                  "f.json: case t.1: steps[0]: unknown field 'close' (a send step has:"},
+                  "f.json: case t.1: steps[0]: unknown field 'close' (send step fields:"},
         error_row{R"j({"steps": [{"send": "text"}]})j",
                   "f.json: case t.1: steps[0].send: expected a frame object"},
         error_row{R"j({"steps": [{"send": {"opcod": "text"}}]})j",
-                  "f.json: case t.1: steps[0].send: unknown field 'opcod' (a frame has: opcode, "
+                  "f.json: case t.1: steps[0].send: unknown field 'opcod' (frame fields: opcode, "
                   "fin, rsv, payload, mask, length, declared_length)"},
         error_row{R"j({"steps": [{"send": {}}]})j",
                   "f.json: case t.1: steps[0].send: missing field 'opcode'"},
@@ -921,8 +922,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: steps[0].between[0]: expected a wait step {\"wait\": S}"},
         error_row{R"j({"steps": [{"send": {"opcode": 1, "payload": "ab"}, "pieces": [1, 1],
                                   "between": [{"wait": 1, "recrod": "A"}]}]})j",
-                  "f.json: case t.1: steps[0].between[0]: unknown field 'recrod' (a wait step "
-                  "has: wait, record)"},
+                  "f.json: case t.1: steps[0].between[0]: unknown field 'recrod' (wait step "
+                  "fields: wait, record)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "between": []}]})j",
                   "f.json: case t.1: steps[0].between: \"between\" needs \"pieces\""},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "repeat": 0}]})j",
@@ -951,7 +952,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: steps[0].close: expected {\"close\": {\"code\": N, "
                   "\"reason\": \"...\"}}"},
         error_row{R"j({"steps": [{"close": {"cod": 1000}}]})j",
-                  "f.json: case t.1: steps[0].close: unknown field 'cod' (a close step has: code, "
+                  "f.json: case t.1: steps[0].close: unknown field 'cod' (close step fields: code, "
                   "reason, payload)"},
         error_row{R"j({"steps": [{"close": {"code": 1000, "payload": "x"}}]})j",
                   "f.json: case t.1: steps[0].close.payload: a raw close payload replaces "
@@ -966,7 +967,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"steps": [{"close": {"payload": {"hex": "0"}}}]})j",
                   "f.json: case t.1: steps[0].close.payload: odd number of hex digits"},
         error_row{R"j({"steps": [{"wait": 1, "raw": "x"}]})j",
-                  "f.json: case t.1: steps[0]: unknown field 'raw' (a wait step has: wait, "
+                  "f.json: case t.1: steps[0]: unknown field 'raw' (wait step fields: wait, "
                   "record)"},
         error_row{R"j({"steps": [{"wait": "soon"}]})j",
                   "f.json: case t.1: steps[0].wait: expected seconds from 0 to 3600 or \"settle\""},
@@ -1074,8 +1075,8 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"expect": {"OK": [[{"message": {"text": "a", "binary": "a"}}]]}})j",
                   "f.json: case t.1: expect.OK[0][0].message: expected {\"text\": ...}"},
         error_row{R"j({"expect": {"OK": [[{"message": {"txt": "a"}}]]}})j",
-                  "f.json: case t.1: expect.OK[0][0].message: unknown field 'txt' (a message "
-                  "event has: text, text_hex, binary)"},
+                  "f.json: case t.1: expect.OK[0][0].message: unknown field 'txt' (message "
+                  "event fields: text, text_hex, binary)"},
         error_row{R"j({"expect": {"OK": [[{"message": {"text_hex": 1}}]]}})j",
                   "f.json: case t.1: expect.OK[0][0].message.text_hex: expected a string, got 1"},
         error_row{R"j({"expect": {"OK": [[{"message": {"text_hex": "c"}}]]}})j",
@@ -1091,8 +1092,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: expect.OK[0][0].close: expected {\"code\": N or null, "
                   "\"reason\": ...}"},
         error_row{R"j({"expect": {"OK": [[{"close": {"cod": 1000}}]]}})j",
-                  "f.json: case t.1: expect.OK[0][0].close: unknown field 'cod' (a close event "
-                  "has: code, reason)"},
+                  "f.json: case t.1: expect.OK[0][0].close: unknown field 'cod' (close event "
+                  "fields: code, reason)"},
         error_row{R"j({"expect": {"OK": [[{"close": {}}]]}})j",
                   "f.json: case t.1: expect.OK[0][0].close: missing field 'code' (null for an "
                   "empty close)"},
@@ -1104,8 +1105,8 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"expect": {"OK": [[{"http_response": 101}]]}})j",
                   "f.json: case t.1: expect.OK[0][0].http_response: expected an object"},
         error_row{R"j({"expect": {"OK": [[{"http_response": {"stauts": 101}}]]}})j",
-                  "f.json: case t.1: expect.OK[0][0].http_response: unknown field 'stauts' (a "
-                  "HTTP event has: status, method, fields, exact, absent)"},
+                  "f.json: case t.1: expect.OK[0][0].http_response: unknown field 'stauts' ("
+                  "HTTP event fields: status, method, fields, exact, absent)"},
         error_row{R"j({"expect": {"OK": [[{"http_request": {"status": 101}}]]}})j",
                   "f.json: case t.1: expect.OK[0][0].http_request.status: a request has no "
                   "status"},
@@ -1138,7 +1139,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: close: expected {\"by\": ..., \"codes\": [...], \"clean\": "
                   "...}"},
         error_row{R"j({"close": {"cleen": true}})j",
-                  "f.json: case t.1: close: unknown field 'cleen' (a close expectation has: by, "
+                  "f.json: case t.1: close: unknown field 'cleen' (close expectation fields: by, "
                   "codes, clean, empty, reason)"},
         error_row{R"j({"close": {"by": null}})j",
                   "f.json: case t.1: close.by: expected \"harness\", \"peer\" or \"none\""},

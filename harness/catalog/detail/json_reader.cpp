@@ -44,7 +44,7 @@ result<bool> get_bool(const json& j, const where& w) {
 result<void> check_fields(const json& obj, object_kind kind, const where& w) {
     for (const auto& [k, v] : obj.items())
         if (!is_field(kind, k))
-            return w.error(fmt::format("unknown field '{}' (a {} has: {})", k, to_string(kind),
+            return w.error(fmt::format("unknown field '{}' ({} fields: {})", k, to_string(kind),
                                        field_list(kind)));
     return {};
 }
