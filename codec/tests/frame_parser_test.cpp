@@ -105,17 +105,25 @@ std::vector<std::uint8_t> input_of(const frame_vector& v) {
     return unhex(v.input_hex);
 }
 
-TEST(FrameParser, VectorsAgreeAtEverySplit) {
+// Calls check(vector, options, input, chunking) for every vector at every split point.
+template <class Check>
+void at_every_split(Check&& check) {
     for (const auto& v : vectors) {
         parser_options opt;
         opt.local_role = v.local_role;
         opt.max_frame_payload = v.max_frame;
         auto input = input_of(v);
-        for (const auto& c : test::chunkings(input.size())) {
-            EXPECT_EQ(run_frames(opt, input, c), v.expected)
-                << v.name << " chunking " << test::describe_chunking(c);
-        }
+        for (const auto& c : test::chunkings(input.size()))
+            check(v, opt, input, c);
     }
+}
+
+TEST(FrameParser, VectorsAgreeAtEverySplit) {
+    at_every_split([](const frame_vector& v, const parser_options& opt,
+                      std::vector<std::uint8_t>& input, const auto& c) {
+        EXPECT_EQ(run_frames(opt, input, c), v.expected)
+            << v.name << " chunking " << test::describe_chunking(c);
+    });
 }
 
 TEST(FrameParser, LengthBoundaries) {
@@ -289,23 +297,18 @@ std::string run_whole_frames(const parser_options& opt, std::vector<std::uint8_t
 }
 
 TEST(FrameParser, FeedFrameAgreesWithFeedAtEverySplit) {
-    for (const auto& v : vectors) {
-        parser_options opt;
-        opt.local_role = v.local_role;
-        opt.max_frame_payload = v.max_frame;
-        auto input = input_of(v);
-        for (const auto& c : test::chunkings(input.size())) {
-            std::size_t admitted = 0;
-            EXPECT_EQ(run_whole_frames(opt, input, c, admitted), v.expected)
-                << v.name << " chunking " << test::describe_chunking(c);
-            // Every header decoded was put to admit once: one per frame reported, plus none
-            // for a frame whose header broke a rule.
-            std::size_t frames = 0;
-            for (const char* s = v.expected; *s; ++s)
-                frames += *s == 'F';
-            EXPECT_EQ(admitted, frames) << v.name << " chunking " << test::describe_chunking(c);
-        }
-    }
+    at_every_split([](const frame_vector& v, const parser_options& opt,
+                      std::vector<std::uint8_t>& input, const auto& c) {
+        std::size_t admitted = 0;
+        EXPECT_EQ(run_whole_frames(opt, input, c, admitted), v.expected)
+            << v.name << " chunking " << test::describe_chunking(c);
+        // Every header decoded was put to admit once: one per frame reported, plus none
+        // for a frame whose header broke a rule.
+        std::size_t frames = 0;
+        for (const char* s = v.expected; *s; ++s)
+            frames += *s == 'F';
+        EXPECT_EQ(admitted, frames) << v.name << " chunking " << test::describe_chunking(c);
+    });
 }
 
 TEST(FrameParser, FeedFrameTakesAWholeFrameInOneCall) {
