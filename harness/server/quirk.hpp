@@ -67,10 +67,10 @@ public:
     bool empty() const noexcept { return bits_ == 0; }
 
 private:
-    static constexpr std::uint32_t bit(quirk q) noexcept {
-        return std::uint32_t{1} << static_cast<unsigned>(q);
+    static constexpr std::uint64_t bit(quirk q) noexcept {
+        return std::uint64_t{1} << static_cast<unsigned>(q);
     }
-    std::uint32_t bits_ = 0;
+    std::uint64_t bits_ = 0;
 };
 
 } // namespace wsspec::server
