@@ -43,6 +43,7 @@ struct serve_args {
     std::string tls_cert, tls_key;
     bool tls_self_signed = false;
     std::vector<std::string> quirks;
+    unsigned ping_interval_ms = 0;
     bool verbose = false;
 };
 int serve_command(const serve_args& a, const std::atomic<bool>& stop);

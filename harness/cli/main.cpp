@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
     serve->add_option("--tls-key", sa.tls_key, "... and this key (PEM)");
     serve->add_option("--quirk", sa.quirks,
                       "Break one RFC rule on purpose (see `wsspec list --quirks`)");
+    serve->add_option("--ping-interval", sa.ping_interval_ms,
+                      "Send every connection a ping this often (milliseconds; default 0: never)");
     serve->add_flag("-v,--verbose", sa.verbose, "Log connections");
 
     fuzz_args fa;

@@ -31,6 +31,7 @@ int serve_command(const serve_args& a, const std::atomic<bool>& stop) {
         t.key_file = a.tls_key;
         o.tls = t;
     }
+    o.ping_interval = std::chrono::milliseconds(a.ping_interval_ms);
     if (a.verbose) o.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     return server::serve_forever(o, stop);
 }

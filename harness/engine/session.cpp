@@ -84,11 +84,31 @@ void session::flush() {
 
 void session::write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop) {
     flush();
+    begin_partial_frame();
     for (std::size_t pos = 0; pos < bytes.size() && !tcp_closed_; pos += chop) {
         write_now(bytes.subspan(pos, std::min(chop, bytes.size() - pos)));
         // Autobahn re-enters its reactor between chops; taking in what arrived keeps the
         // event order right and gives every chop its own TCP segment.
         pump_until(clock::now() + std::chrono::microseconds(20));
+    }
+    end_partial_frame(true);
+}
+
+void session::begin_partial_frame() {
+    mid_frame_ = true;
+}
+
+void session::end_partial_frame(bool complete) {
+    mid_frame_ = false;
+    if (deferred_.empty()) return;
+    std::vector<std::uint8_t> held;
+    held.swap(deferred_);
+    if (complete) {
+        write_now(held);
+    } else {
+        log("TF", fmt::format("not sent: {} B of automatic frames that would have landed inside "
+                              "an unfinished frame",
+                              held.size()));
     }
 }
 
@@ -98,6 +118,12 @@ void session::write_control(std::uint8_t opcode, std::span<const std::uint8_t> p
     spec.opcode_nibble = opcode;
     spec.mask = automatic_mask();
     write_frame(frame, spec, payload);
+    if (mid_frame_) {
+        // Never inside the frame being written: after it (RFC 6455 §5.4, "Control frames MAY be
+        // injected in the middle of a fragmented message", between frames, not inside one).
+        deferred_.insert(deferred_.end(), frame.begin(), frame.end());
+        return;
+    }
     queue(frame);
     flush();
 }

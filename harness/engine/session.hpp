@@ -49,6 +49,13 @@ public:
     void flush();
     // Write bytes now in pieces of `chop`, taking in what the peer sends between pieces.
     void write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop);
+    // Between these two calls the harness is writing one frame in parts: frames it writes on
+    // its own (pongs, close replies, timer closes) wait until the frame is complete, so they
+    // never land inside it. `complete` false: the rest of the frame will never be written;
+    // what waited is dropped (the stream cannot carry another frame) and the timers end the
+    // connection as they would have.
+    void begin_partial_frame();
+    void end_partial_frame(bool complete);
     // Sends a close frame (as a step, or as Autobahn's sendClose / failConnection). The reason
     // is sent whole, even past the 123 bytes a close frame can carry: cases send it on purpose.
     void send_close(std::optional<std::uint16_t> code, std::string_view reason,
@@ -97,6 +104,8 @@ private:
     const catalog::case_def* case_ = nullptr;
     message_assembler assembler_;
     std::vector<std::uint8_t> pending_;
+    std::vector<std::uint8_t> deferred_; // automatic frames held while a frame is half written
+    bool mid_frame_ = false;
     std::vector<std::uint8_t> rx_;
     catalog::payload_sink message_;
     opcode message_op_ = opcode::text;

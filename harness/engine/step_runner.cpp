@@ -41,6 +41,7 @@ void run_pieces(session& s, const step_def& step, std::chrono::milliseconds sett
     auto wire = encode(s, step.frame, step.frame.opcode, step.frame.fin, payload);
     std::size_t header = wire.size() - payload.size();
     std::size_t pos = 0;
+    s.begin_partial_frame();
     for (std::size_t i = 0; i < step.pieces.size() && s.open(); ++i) {
         std::size_t n = step.pieces[i] + (i == 0 ? header : 0);
         s.queue(std::span(wire).subspan(pos, n));
@@ -48,6 +49,7 @@ void run_pieces(session& s, const step_def& step, std::chrono::milliseconds sett
         pos += n;
         if (i < step.between.size()) run_wait(s, step.between[i], settle, obs);
     }
+    s.end_partial_frame(pos >= wire.size());
 }
 
 void write_frames(session& s, const step_def& step,

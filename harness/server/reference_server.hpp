@@ -44,6 +44,10 @@ struct server_options {
     // Output the client does not take within this (its receive window stays full) drops the
     // connection.
     std::chrono::milliseconds write_timeout{10'000};
+    // A heartbeat: a ping to every open connection this often (0: none). Servers in the wild
+    // do this (RFC 6455 §5.5.2: "A Ping frame MAY be sent any time after the opening
+    // handshake"); the harness must keep its own frames whole around the pings it answers.
+    std::chrono::milliseconds ping_interval{0};
     // How long quirk::late_pong holds each pong.
     std::chrono::milliseconds late_pong_delay{1'500};
     // One line per notable event (connection refused or failed, ...). Called from the event

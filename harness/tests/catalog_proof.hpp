@@ -12,10 +12,8 @@
 
 namespace wsspec::testing {
 
-inline report::run_report run_against(const std::vector<catalog::case_def>& cases,
-                                      std::vector<server::quirk> quirks, unsigned jobs = 16) {
-    server::server_options so;
-    so.quirks = std::move(quirks);
+inline report::run_report run_against_server(const std::vector<catalog::case_def>& cases,
+                                             const server::server_options& so, unsigned jobs = 16) {
     auto srv = server::reference_server::start(so);
     EXPECT_TRUE(srv.has_value());
     report::run_report rep;
@@ -26,6 +24,13 @@ inline report::run_report run_against(const std::vector<catalog::case_def>& case
     sched.jobs = jobs;
     engine::run_cases(cases, o, sched, rep);
     return rep;
+}
+
+inline report::run_report run_against(const std::vector<catalog::case_def>& cases,
+                                      std::vector<server::quirk> quirks, unsigned jobs = 16) {
+    server::server_options so;
+    so.quirks = std::move(quirks);
+    return run_against_server(cases, so, jobs);
 }
 
 // Every case must not pass under each quirk it names (and must not be an ERROR there). One

@@ -99,6 +99,7 @@ time_point server_connection::next_deadline() const noexcept {
     case state::open:
         t = std::min(t, last_read_ + opt_.idle_timeout);
         if (!pongs_.empty()) t = std::min(t, pongs_.front().due);
+        t = std::min(t, next_ping_);
         break;
     case state::await_client: t = std::min(t, last_read_ + opt_.idle_timeout); break;
     case state::draining: t = std::min(t, drain_deadline_); break;
@@ -258,7 +259,7 @@ void server_connection::on_timer(time_point now) {
         finish();
         return;
     case state::open:
-        if (!send_due_pongs(now)) return;
+        if (!send_due_pongs(now) || !send_due_ping(now)) return;
         if (now >= last_read_ + opt_.idle_timeout) go_away("idle timeout", now);
         if (state_ != state::finished && out_sent_ < out_.size()) flush(now);
         break;
@@ -315,6 +316,7 @@ void server_connection::on_handshake(time_point now) {
     out_.insert(out_.end(), accept.begin(), accept.end());
     state_ = state::open;
     last_read_ = now;
+    if (opt_.ping_interval.count() > 0) next_ping_ = now + opt_.ping_interval;
     process_buffered(now); // frames sent in the same write as the request
 }
 
@@ -494,6 +496,17 @@ bool server_connection::send_due_pongs(time_point now) {
         pongs_.pop_front();
     }
     return true;
+}
+
+bool server_connection::send_due_ping(time_point now) {
+    if (now < next_ping_) return true;
+    next_ping_ = now + opt_.ping_interval;
+    static constexpr std::string_view beat = "wsspec heartbeat";
+    if (send_frame(opcode::ping,
+                   std::span(reinterpret_cast<const std::uint8_t*>(beat.data()), beat.size())))
+        return true;
+    finish();
+    return false;
 }
 
 } // namespace wsspec::server::detail

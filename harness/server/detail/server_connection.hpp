@@ -102,6 +102,7 @@ private:
     bool send_frame(opcode op, std::span<const std::uint8_t> payload);
     bool send_close(std::uint16_t code, std::string_view reason);
     bool send_due_pongs(time_point now);
+    bool send_due_ping(time_point now);
 
     const std::uint64_t id_;
     transport::socket sock_;
@@ -125,6 +126,7 @@ private:
     std::deque<pending_pong> pongs_; // quirk::late_pong
 
     time_point handshake_deadline_ = never;
+    time_point next_ping_ = never; // options.ping_interval
     time_point last_read_{};
     time_point drain_deadline_ = never;
     time_point write_deadline_ = never; // set while output waits for room in the socket
