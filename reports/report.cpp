@@ -1,5 +1,6 @@
 #include "reports/report.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 namespace wsspec::report {
@@ -53,26 +54,29 @@ nlohmann::json metrics_json(const case_metrics& m) {
 
 } // namespace
 
-nlohmann::json to_json(const run_report& r, bool with_wirelog) {
+namespace {
+
+nlohmann::json summary_json(const summary& s) {
+    return {{"total", s.total},
+            {"passed", s.passed},
+            {"failed", s.failed},
+            {"errors", s.errors},
+            {"crashed", s.crashed},
+            {"behavior", counts(s.behavior)},
+            {"behaviorClose", counts(s.behavior_close)}};
+}
+
+nlohmann::json target_json(const run_report& r, bool with_wirelog) {
     using nlohmann::json;
-    auto s = summarize(r);
     json j;
-    j["tool"] = {{"name", r.tool}, {"version", r.version}};
     j["target"] = r.target;
     j["agent"] = r.agent;
     j["started"] = r.started;
     j["duration_ms"] = r.duration_ms;
-    j["seed"] = r.seed;
-    j["options"] = {{"jobs", r.jobs}, {"strict", r.strict}, {"settle_ms", r.settle_ms}};
     j["interrupted"] = r.interrupted;
+    if (!r.error.empty()) j["error"] = r.error;
     if (!r.note.empty()) j["note"] = r.note;
-    j["summary"] = {{"total", s.total},
-                    {"passed", s.passed},
-                    {"failed", s.failed},
-                    {"errors", s.errors},
-                    {"crashed", s.crashed},
-                    {"behavior", counts(s.behavior)},
-                    {"behaviorClose", counts(s.behavior_close)}};
+    j["summary"] = summary_json(summarize(r));
     json cases = json::array();
     for (const auto& c : r.cases) {
         json cj = {
@@ -121,13 +125,73 @@ nlohmann::json to_json(const run_report& r, bool with_wirelog) {
     return j;
 }
 
-result<void> write_json(const run_report& r, const std::string& path, bool with_wirelog) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error("cannot write " + path);
-    out << to_json(r, with_wirelog).dump(2) << '\n';
+} // namespace
+
+summary summarize(const std::vector<run_report>& targets) {
+    summary all;
+    for (const auto& t : targets) {
+        auto s = summarize(t);
+        all.total += s.total;
+        all.passed += s.passed;
+        all.failed += s.failed;
+        all.errors += s.errors;
+        all.crashed += s.crashed;
+        for (const auto& [v, n] : s.behavior)
+            all.behavior[v] += n;
+        for (const auto& [v, n] : s.behavior_close)
+            all.behavior_close[v] += n;
+    }
+    return all;
+}
+
+nlohmann::json to_json(const std::vector<run_report>& targets, bool with_wirelog) {
+    using nlohmann::json;
+    json j;
+    if (targets.empty()) return j;
+    // The run's own fields are the same in every target's report: take the first.
+    const auto& first = targets.front();
+    j["tool"] = {{"name", first.tool}, {"version", first.version}};
+    j["started"] = first.started;
+    double ms = 0;
+    bool interrupted = false;
+    for (const auto& t : targets) {
+        ms += t.duration_ms;
+        interrupted = interrupted || t.interrupted;
+    }
+    j["duration_ms"] = ms;
+    j["seed"] = first.seed;
+    j["options"] = {{"jobs", first.jobs}, {"strict", first.strict}, {"settle_ms", first.settle_ms}};
+    j["interrupted"] = interrupted;
+    j["summary"] = summary_json(summarize(targets));
+    json all = json::array();
+    for (const auto& t : targets)
+        all.push_back(target_json(t, with_wirelog));
+    j["targets"] = std::move(all);
+    return j;
+}
+
+nlohmann::json to_json(const run_report& r, bool with_wirelog) {
+    return to_json(std::vector<run_report>{r}, with_wirelog);
+}
+
+result<void> write_json(const std::vector<run_report>& targets, const std::string& path,
+                        bool with_wirelog) {
+    // Written next to its final name, then renamed: an interrupted write never leaves a
+    // truncated report where the last good one was.
+    const std::string tmp = path + ".part";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return make_error("cannot write " + tmp, error_kind::bad_input);
+    out << to_json(targets, with_wirelog).dump(2) << '\n';
     out.close();
-    if (!out) return make_error("error while writing " + path);
+    if (!out) return make_error("error while writing " + tmp);
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return make_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
     return {};
+}
+
+result<void> write_json(const run_report& r, const std::string& path, bool with_wirelog) {
+    return write_json(std::vector<run_report>{r}, path, with_wirelog);
 }
 
 } // namespace wsspec::report

@@ -68,6 +68,7 @@ struct run_report {
     bool strict = false;
     double settle_ms = 0;
     bool interrupted = false; // Ctrl-C: the report holds what ran
+    std::string error;        // no case could run: unreachable, or the pre-flight handshake failed
     std::string note;         // e.g. "target stopped accepting connections after case 2.3"
     std::vector<case_result> cases;
 };
@@ -81,8 +82,14 @@ struct summary {
     std::map<verdict, std::size_t> behavior, behavior_close;
 };
 summary summarize(const run_report& r);
+summary summarize(const std::vector<run_report>& targets);
 
+// report.json (reports/report.schema.json): the run, a summary over every target, then one
+// entry per target in the order given. One target is a list of one.
+nlohmann::json to_json(const std::vector<run_report>& targets, bool with_wirelog);
 nlohmann::json to_json(const run_report& r, bool with_wirelog);
+result<void> write_json(const std::vector<run_report>& targets, const std::string& path,
+                        bool with_wirelog);
 result<void> write_json(const run_report& r, const std::string& path, bool with_wirelog);
 
 } // namespace wsspec::report

@@ -85,6 +85,12 @@ bool list_has_token(const http_head& head, std::string_view name, std::string_vi
 std::optional<header_pair> parse_header_line(std::string_view line) {
     auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    // RFC 7230 §3.2: field-name = token; a value holds no CR, LF or NUL (they would end the
+    // field, or the head, and inject fields of their own).
+    for (char ch : line.substr(0, colon))
+        if (!is_tchar(ch)) return std::nullopt;
+    if (line.find_first_of(std::string_view("\r\n\0", 3), colon) != std::string_view::npos)
+        return std::nullopt;
     auto value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
         value.remove_prefix(1);

@@ -35,7 +35,8 @@ std::vector<std::string_view> split_list(std::string_view value);
 // Elements of every field named `name`, in order.
 std::vector<std::string_view> list_elements(const http_head& head, std::string_view name);
 // "Name: value" as a command line (-H) or a case file writes a header field; leading and trailing
-// whitespace of the value dropped. nullopt without a ':' or with an empty name.
+// whitespace of the value dropped. nullopt without a ':', with a name that is not an RFC 7230
+// token, or with CR, LF or NUL anywhere (which would inject header fields).
 std::optional<header_pair> parse_header_line(std::string_view line);
 
 // True when some element of the `name` list equals `token` ignoring ASCII case.

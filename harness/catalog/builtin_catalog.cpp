@@ -22,12 +22,21 @@ result<std::vector<case_def>> builtin_catalog() {
     return all;
 }
 
-result<std::vector<case_def>> load_catalog(const std::string& case_dir) {
+result<std::vector<case_def>> load_catalog(const std::string& case_dir, bool replace_builtin) {
     auto all = builtin_catalog();
     if (!all) return make_error("built-in catalog: " + all.error().message);
     if (case_dir.empty()) return all;
     auto more = load_case_dir(case_dir);
     if (!more) return more.error();
+    if (!replace_builtin)
+        for (const auto& c : *more)
+            for (const auto& b : *all)
+                if (b.id == c.id)
+                    return make_error(c.source + ": case " + c.id +
+                                          " has the id of a built-in case; give it an id of its "
+                                          "own, or pass --replace-builtin to run it instead of "
+                                          "the built-in one",
+                                      error_kind::bad_input);
     merge_cases(*all, std::move(*more));
     return all;
 }

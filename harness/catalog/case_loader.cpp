@@ -75,8 +75,12 @@ result<std::vector<case_def>> load_case_file(std::string_view json_text,
 result<std::vector<case_def>> load_case_dir(const std::string& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
+    if (!fs::exists(dir, ec))
         return make_error("case directory '" + dir + "' does not exist", error_kind::bad_input);
+    if (!fs::is_directory(dir, ec))
+        return make_error("--case-dir '" + dir +
+                              "' is a file, not a directory: give the directory that holds it",
+                          error_kind::bad_input);
     std::vector<std::string> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec))

@@ -20,8 +20,10 @@ result<std::vector<case_def>> load_case_dir(const std::string& dir);
 result<std::vector<case_def>> builtin_catalog();
 
 // The built-in catalog with the cases of `case_dir` (none when empty) merged in: what `run` and
-// `list` select from.
-result<std::vector<case_def>> load_catalog(const std::string& case_dir);
+// `list` select from. A case of `case_dir` with a built-in id is an error, unless
+// `replace_builtin` (--replace-builtin) says it is meant to replace the built-in one.
+result<std::vector<case_def>> load_catalog(const std::string& case_dir,
+                                           bool replace_builtin = false);
 
 // Adds `more` to `base`; a case with an id already present replaces it (a user can override a
 // built-in case). Keeps id order.

@@ -16,7 +16,8 @@ enum exit_code : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_unre
 struct run_args {
     std::vector<std::string> urls;
     std::string cases, exclude, case_dir, out_dir;
-    unsigned jobs = 0; // 0: default
+    bool replace_builtin = false; // --case-dir cases may take built-in ids
+    unsigned jobs = 0;            // 0: default
     bool strict = false;
     bool wirelog = false;
     transport::tls_client_options tls;
@@ -34,6 +35,7 @@ struct list_args {
     bool json = false;
     bool quirks = false;
     std::string cases, exclude, case_dir;
+    bool replace_builtin = false;
 };
 int list_command(const list_args& a);
 

@@ -22,7 +22,7 @@ int list_command(const list_args& a) {
                        q.breaks);
         return exit_ok;
     }
-    auto all = catalog::load_catalog(a.case_dir);
+    auto all = catalog::load_catalog(a.case_dir, a.replace_builtin);
     if (!all) {
         fmt::print(stderr, "wsspec: {}\n", all.error().message);
         return exit_usage;

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
     run->add_option("-c,--cases", ra.cases, "Cases to run, Autobahn globs: \"1.*,2.1,6.4.*\"");
     run->add_option("-x,--exclude", ra.exclude, "Cases to skip, same syntax");
     run->add_option("--case-dir", ra.case_dir, "Load more case files (*.json) from this directory");
+    run->add_flag("--replace-builtin", ra.replace_builtin,
+                  "Let --case-dir cases replace built-in cases of the same id");
     run->add_option("-o,--out", ra.out_dir, "Write report.json into this directory");
     run->add_option("-j,--jobs", ra.jobs, "Cases run at once (default: 4 per core, at least 8)")
         ->check(CLI::Range(1u, 1024u));
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
     list->add_option("-c,--cases", la.cases, "Only these cases");
     list->add_option("-x,--exclude", la.exclude, "Not these cases");
     list->add_option("--case-dir", la.case_dir, "Also load case files from this directory");
+    list->add_flag("--replace-builtin", la.replace_builtin,
+                   "Let --case-dir cases replace built-in cases of the same id");
 
     serve_args sa;
     auto* serve = app.add_subcommand("serve", "Run the reference echo server (an Autobahn testee)");

@@ -10,6 +10,7 @@
 #include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/console.hpp"
+#include "harness/cli/input_checks.hpp"
 #include "harness/engine/scheduler.hpp"
 #include "harness/engine/selection.hpp"
 #include "harness/server/reference_server.hpp"
@@ -19,7 +20,7 @@ namespace wsspec::cli {
 namespace {
 
 result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
-    auto all = catalog::load_catalog(a.case_dir);
+    auto all = catalog::load_catalog(a.case_dir, a.replace_builtin);
     if (!all) return all.error();
     auto cases =
         engine::select(*all, engine::split_patterns(a.cases), engine::split_patterns(a.exclude));
@@ -36,14 +37,17 @@ result<std::vector<catalog::case_def>> load_selection(const run_args& a) {
 
 result<engine::run_options> make_options(const run_args& a, const std::string& url) {
     auto u = transport::parse_url(url);
-    if (!u) return u.error();
+    if (!u) return make_error("URL '" + url + "': " + u.error().message, error_kind::bad_input);
     engine::run_options o;
     o.target = *u;
     o.tls = a.tls;
     for (const auto& h : a.headers) {
         auto field = handshake::parse_header_line(h);
         if (!field)
-            return make_error("bad -H '" + h + "': expected 'Name: value'", error_kind::bad_input);
+            return make_error("bad -H '" + h +
+                                  "': expected 'Name: value', a token for the name and no CR, "
+                                  "LF or NUL anywhere",
+                              error_kind::bad_input);
         o.headers.push_back(std::move(*field));
     }
     if (!a.origin.empty()) o.origin = a.origin;
@@ -54,20 +58,25 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
     return o;
 }
 
-// Runs the selection against one target; returns the exit code for it.
-int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
-               const std::string& url, const std::string& agent,
-               const std::atomic<bool>& interrupted) {
-    auto o = make_options(a, url);
-    if (!o) {
-        fmt::print(stderr, "wsspec: {}\n", o.error().message);
-        return exit_usage;
+// Everything a run needs from the command line, checked before the first case: a bad URL
+// next to a good one, a missing --cacert or an unwritable -o are usage errors (exit 2), not
+// findings reported after the whole run.
+result<std::vector<engine::run_options>> check_inputs(const run_args& a,
+                                                      const std::vector<std::string>& urls) {
+    std::vector<engine::run_options> targets;
+    for (const auto& url : urls) {
+        auto o = make_options(a, url);
+        if (!o) return o.error();
+        targets.push_back(std::move(*o));
     }
-    if (!engine::target_accepts(*o, std::chrono::milliseconds(3000))) {
-        fmt::print(stderr, "wsspec: cannot connect to {} ({}:{}): target unreachable\n", url,
-                   o->target.host, o->target.port);
-        return exit_unreachable;
-    }
+    if (auto t = check_tls_files(a.tls); !t) return t.error();
+    if (!a.out_dir.empty())
+        if (auto d = check_out_dir(a.out_dir); !d) return d.error();
+    return targets;
+}
+
+report::run_report blank_report(const run_args& a, const std::string& url,
+                                const std::string& agent) {
     report::run_report rep;
     rep.version = std::string(version());
     rep.target = url;
@@ -77,6 +86,33 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
     rep.strict = a.strict;
     rep.jobs = a.jobs ? a.jobs : std::max(8u, 4 * std::thread::hardware_concurrency());
     rep.settle_ms = a.settle_ms.value_or(-1);
+    return rep;
+}
+
+// Runs the selection against one target into `rep`; returns the exit code for it.
+int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
+               const engine::run_options& o, report::run_report& rep,
+               const std::atomic<bool>& interrupted) {
+    const auto& url = rep.target;
+    auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+            .count();
+    };
+    if (!engine::target_accepts(o, std::chrono::milliseconds(3000))) {
+        rep.error = fmt::format("cannot connect to {}:{}: target unreachable", o.target.host,
+                                o.target.port);
+        rep.duration_ms = elapsed();
+        fmt::print(stderr, "wsspec: {}: {}\n", url, rep.error);
+        return exit_unreachable;
+    }
+    // A target that never completes an opening handshake is not a server with 300 failures.
+    if (auto up = engine::target_upgrades(o); !up) {
+        rep.error = "no WebSocket connection: " + up.error().message;
+        rep.duration_ms = elapsed();
+        fmt::print(stderr, "wsspec: {}: {}\n", url, rep.error);
+        return exit_unreachable;
+    }
     progress prog(stderr, a.quiet);
     engine::schedule_options so;
     so.jobs = rep.jobs;
@@ -84,22 +120,10 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
     so.on_result = [&](const report::case_result& r, std::size_t done, std::size_t total) {
         prog.on_result(r, done, total, a.strict);
     };
-    auto t0 = std::chrono::steady_clock::now();
-    engine::run_cases(cases, *o, so, rep);
-    rep.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    engine::run_cases(cases, o, so, rep);
+    rep.duration_ms = elapsed();
     prog.finish();
 
-    if (!a.out_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(a.out_dir, ec);
-        std::string path = (std::filesystem::path(a.out_dir) / "report.json").string();
-        if (auto w = report::write_json(rep, path, a.wirelog); !w) {
-            fmt::print(stderr, "wsspec: {}\n", w.error().message);
-            return exit_usage;
-        }
-        fmt::print(stderr, "report: {}\n", path);
-    }
     print_summary(stdout, rep);
     auto s = report::summarize(rep);
     bool every_handshake_refused = s.total > 0;
@@ -110,8 +134,38 @@ int run_target(const run_args& a, const std::vector<catalog::case_def>& cases,
         fmt::print(stderr, "wsspec: every opening handshake with {} failed\n", url);
         return exit_unreachable;
     }
-    if (s.errors == s.total && s.total > 0) return exit_unreachable;
+    bool any_upgraded = std::any_of(rep.cases.begin(), rep.cases.end(),
+                                    [](const report::case_result& c) { return c.upgraded; });
+    if (s.errors == s.total && s.total > 0 && !any_upgraded) return exit_unreachable;
     return s.failed || s.errors || s.crashed || rep.interrupted ? exit_failures : exit_ok;
+}
+
+// Every target in turn, one report holding them all; the exit code is the worst of them.
+int run_targets(const run_args& a, const std::vector<catalog::case_def>& cases,
+                const std::vector<engine::run_options>& targets,
+                const std::vector<std::string>& urls, const std::string& agent,
+                const std::atomic<bool>& interrupted) {
+    std::vector<report::run_report> reports;
+    int worst = exit_ok;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        reports.push_back(blank_report(a, urls[i], agent));
+        worst = std::max(worst, run_target(a, cases, targets[i], reports.back(), interrupted));
+        if (interrupted) break;
+    }
+    if (!a.out_dir.empty()) {
+        std::string path = (std::filesystem::path(a.out_dir) / "report.json").string();
+        if (auto w = report::write_json(reports, path, a.wirelog); !w) {
+            fmt::print(stderr, "wsspec: {}\n", w.error().message);
+            return std::max(worst, static_cast<int>(exit_failures));
+        }
+        fmt::print(stderr, "report: {}\n", path);
+    }
+    if (reports.size() > 1) {
+        auto s = report::summarize(reports);
+        fmt::print(stdout, "\n{} targets: {} cases, {} passed, {} failed, {} errors, {} crashed\n",
+                   reports.size(), s.total, s.passed, s.failed, s.errors, s.crashed);
+    }
+    return worst;
 }
 
 } // namespace
@@ -128,13 +182,12 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
                        "wsspec: --quirk applies to the built-in server only (run without a URL)\n");
             return exit_usage;
         }
-        int worst = exit_ok;
-        for (const auto& url : a.urls) {
-            int rc = run_target(a, *cases, url, "", interrupted);
-            worst = std::max(worst, rc);
-            if (interrupted) break;
+        auto targets = check_inputs(a, a.urls);
+        if (!targets) {
+            fmt::print(stderr, "wsspec: {}\n", targets.error().message);
+            return exit_usage;
         }
-        return worst;
+        return run_targets(a, *cases, *targets, a.urls, "", interrupted);
     }
     // No URL: the built-in reference server, in this process, on a loopback port.
     server::server_options so;
@@ -161,9 +214,14 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
         return exit_unreachable;
     }
     std::string url = fmt::format("ws://127.0.0.1:{}/", (*srv)->port());
+    auto targets = check_inputs(a, {url});
+    if (!targets) {
+        fmt::print(stderr, "wsspec: {}\n", targets.error().message);
+        return exit_usage;
+    }
     fmt::print(stderr, "built-in reference server on {}{}\n", url,
                a.quirks.empty() ? "" : " with quirks");
-    return run_target(a, *cases, url, "wsspec-reference", interrupted);
+    return run_targets(a, *cases, *targets, {url}, "wsspec-reference", interrupted);
 }
 
 } // namespace wsspec::cli

@@ -1,42 +1,11 @@
 #include "harness/engine/scheduler.hpp"
 
 #include <mutex>
+
+#include <fmt/format.h>
 #include <thread>
 
-#include "harness/transport/connect.hpp"
-
 namespace wsspec::engine {
-
-bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
-    auto s = transport::connect_tcp(o.target.host, o.target.port,
-                                    std::chrono::steady_clock::now() + within);
-    if (!s) return false;
-    (*s)->close();
-    return true;
-}
-
-bool target_alive(const run_options& o, std::chrono::milliseconds within) {
-    if (!target_accepts(o, within)) return false;
-    catalog::case_def probe;
-    probe.id = "liveness";
-    probe.expect = {{report::verdict::ok, {{}}}};
-    catalog::step_def close;
-    close.type = catalog::step_def::kind::close;
-    close.close_code = 1000;
-    probe.steps.push_back(close); // done as soon as the handshake is
-    probe.timer = catalog::case_def::timer_kind::kill;
-    probe.timer_seconds = 0.5;
-    run_options quick = o;
-    quick.timeouts.open = within;
-    quick.timeouts.close = quick.timeouts.drop = std::chrono::milliseconds(100);
-    quick.wirelog = false;
-    auto r = run_case(probe, quick);
-    if (!r.http_response.empty()) return true;
-    // No HTTP answer. Dead if the connection was reset, as the kernel resets what is left in
-    // a dead process's accept queue; a refused TLS handshake, a polite close or silence within
-    // `within` still come from a running server.
-    return !r.peer_reset;
-}
 
 namespace {
 
@@ -46,6 +15,13 @@ bool suspicious(const report::case_result& r) {
            r.peer_reset;
 }
 
+// The case wanted a WebSocket connection and got no HTTP answer at all (silence until the
+// handshake timeout, a trickle, a reset): the kind of failure that makes every case wait.
+bool handshake_unanswered(const catalog::case_def& c, const report::case_result& r) {
+    return c.close.by != catalog::close_expectation::endpoint::none && !r.upgraded &&
+           r.http_response.empty();
+}
+
 } // namespace
 
 void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o,
@@ -53,16 +29,32 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
     std::vector<std::optional<report::case_result>> results(cases.size());
     std::atomic<std::size_t> next{0};
     std::atomic<bool> crashed{false};
+    std::atomic<bool> gave_up{false};
     std::mutex m;
     std::size_t done = 0;
     std::string crash_case;
+    // Opening handshakes that got no answer, in a row (in completion order): after a few the
+    // target is not answering, and every case left would only wait for its own timeout.
+    std::size_t unanswered = 0;
+    std::string give_up_reason;
 
     auto worker = [&] {
         for (;;) {
-            if (crashed || (so.interrupted && *so.interrupted)) return;
+            if (crashed || gave_up || (so.interrupted && *so.interrupted)) return;
             std::size_t i = next++;
             if (i >= cases.size()) return;
             auto r = run_case(cases[i], o);
+            {
+                std::lock_guard lock(m);
+                if (!handshake_unanswered(cases[i], r)) {
+                    if (r.upgraded) unanswered = 0;
+                } else if (++unanswered >= so.give_up_after && !gave_up.exchange(true)) {
+                    give_up_reason = fmt::format(
+                        "the last {} opening handshakes got no answer (the last: {}); the "
+                        "remaining cases were not run",
+                        unanswered, r.reason);
+                }
+            }
             if (suspicious(r) && !target_alive(o, std::chrono::milliseconds(1000))) {
                 std::lock_guard lock(m);
                 if (!crashed.exchange(true)) {
@@ -85,17 +77,22 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
     for (auto& t : threads)
         t.join();
 
-    if (crashed) report.note = "the target stopped accepting connections after case " + crash_case;
+    if (crashed)
+        report.note = "the target stopped accepting connections after case " + crash_case;
+    else if (gave_up)
+        report.note = give_up_reason;
     if (so.interrupted && *so.interrupted) report.interrupted = true;
     for (std::size_t i = 0; i < cases.size(); ++i) {
         if (results[i]) {
             report.cases.push_back(std::move(*results[i]));
             continue;
         }
-        if (!crashed) continue; // interrupted: the report holds what ran
+        if (!crashed && !gave_up) continue; // interrupted: the report holds what ran
         report::case_result r = blank_result(cases[i]);
         r.behavior = r.behavior_close = report::verdict::error;
-        r.reason = "not run: the target stopped accepting connections after case " + crash_case;
+        r.reason =
+            crashed ? "not run: the target stopped accepting connections after case " + crash_case
+                    : "not run: " + give_up_reason;
         report.cases.push_back(std::move(r));
     }
 }

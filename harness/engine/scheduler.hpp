@@ -7,6 +7,7 @@
 
 #include "harness/catalog/case_model.hpp"
 #include "harness/engine/case_runner.hpp"
+#include "harness/engine/target_probe.hpp"
 #include "reports/report.hpp"
 
 namespace wsspec::engine {
@@ -14,6 +15,9 @@ namespace wsspec::engine {
 struct schedule_options {
     unsigned jobs = 8;
     const std::atomic<bool>* interrupted = nullptr; // Ctrl-C: finish running cases, start no more
+    // Stop after this many opening handshakes in a row got no answer at all: the rest are
+    // ERROR ("not run") instead of each waiting for its own handshake timeout.
+    std::size_t give_up_after = 3;
     // Called (under a lock, in completion order) as each case finishes.
     std::function<void(const report::case_result&, std::size_t done, std::size_t total)> on_result;
 };
@@ -21,13 +25,5 @@ struct schedule_options {
 // Fills report.cases in catalog order; sets report.interrupted / report.note.
 void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o,
                const schedule_options& so, report::run_report& report);
-
-// Can a TCP connection be opened to the target right now?
-bool target_accepts(const run_options& o, std::chrono::milliseconds within);
-
-// Is the target still running? It is tried with an opening handshake: a TCP connection alone
-// proves little, since the listening socket of a process that is dying still completes TCP
-// handshakes until the kernel closes it (and then resets what it had queued).
-bool target_alive(const run_options& o, std::chrono::milliseconds within);
 
 } // namespace wsspec::engine

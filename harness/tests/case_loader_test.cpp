@@ -707,8 +707,11 @@ INSTANTIATE_TEST_SUITE_P(
     CaseLoaderCase, CaseLoaderError,
     ::testing::Values(
         error_row{R"j({"id": null})j", "f.json: cases[0]: a case has no 'id'"},
-        error_row{R"j({"id": ""})j", "f.json: cases[0]: a case has no 'id'"},
-        error_row{R"j({"id": 7})j", "f.json: cases[0]: a case has no 'id'"},
+        error_row{R"j({"id": ""})j", "f.json: cases[0].id: is empty"},
+        error_row{R"j({"id": 7})j",
+                  "f.json: cases[0].id: expected a string such as \"1.1.1\" or \"hs.3\", got 7"},
+        error_row{R"j({"title": "Echo of {n} bytes"})j",
+                  "f.json: case t.1: placeholder title: '{n}' is filled by no row"},
         error_row{R"j({"id": "t.{x}"})j",
                   "f.json: cases[0]: case id 't.{x}' has a placeholder that no row fills"},
         error_row{R"j({"tilte": "x"})j",
@@ -1048,7 +1051,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: expect: expected an object of verdict levels"},
         error_row{"FILE{\"group\": \"g\", \"cases\": [{\"id\": \"t.1\", \"title\": \"T\", "
                   "\"rfc\": \"1\", \"quote\": \"Q\", \"steps\": [], \"expect\": {}}]}",
-                  "f.json: case t.1: expect: expected an object of verdict levels"},
+                  "f.json: case t.1: expect: names no verdict level, so the case could never "
+                  "pass"},
         error_row{R"j({"expect": [[]]})j",
                   "f.json: case t.1: expect: expected an object of verdict levels"},
         error_row{R"j({"expect": {"FAILED": [[]]}})j",

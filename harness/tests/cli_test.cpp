@@ -90,10 +90,12 @@ TEST(Cli, UserCaseDirRunsTooAndPassesOnTheReferenceServer) {
     EXPECT_EQ(o.code, 0) << o.output;
     std::ifstream in(d / "report.json");
     auto j = nlohmann::json::parse(in);
-    ASSERT_EQ(j["cases"].size(), 1u);
-    EXPECT_EQ(j["cases"][0]["id"], "99.1");
-    EXPECT_EQ(j["cases"][0]["behavior"], "OK");
     EXPECT_EQ(j["summary"]["passed"], 1);
+    ASSERT_EQ(j["targets"].size(), 1u);
+    auto& t = j["targets"][0];
+    ASSERT_EQ(t["cases"].size(), 1u);
+    EXPECT_EQ(t["cases"][0]["id"], "99.1");
+    EXPECT_EQ(t["cases"][0]["behavior"], "OK");
     fs::remove_all(d);
 }
 
@@ -202,7 +204,7 @@ TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     EXPECT_EQ(o.code, 1) << o.output;
     std::ifstream in(d / "report.json");
     ASSERT_TRUE(in.good()) << o.output;
-    auto j = nlohmann::json::parse(in);
+    auto j = nlohmann::json::parse(in)["targets"][0];
     ASSERT_EQ(j["cases"].size(), 4u);
     EXPECT_EQ(j["cases"][0]["behavior"], "OK");
     EXPECT_EQ(j["cases"][1]["id"], "2.1");

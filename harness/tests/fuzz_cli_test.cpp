@@ -47,7 +47,7 @@ served serve(const std::string& quirk) {
 json replay(const std::string& args, const fs::path& dir) {
     auto r = wsspec_cli("run " + args + " -o " + dir.string());
     EXPECT_EQ(r.code, 1) << r.output;
-    auto rep = read_json(dir / "report.json");
+    auto rep = read_json(dir / "report.json")["targets"][0];
     EXPECT_EQ(rep["cases"].size(), 1u) << r.output;
     return rep["cases"].empty() ? json::object() : rep["cases"][0];
 }

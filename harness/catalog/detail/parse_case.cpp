@@ -1,6 +1,7 @@
 #include "harness/catalog/detail/parse_case.hpp"
 
 #include <array>
+#include <optional>
 #include <tuple>
 
 #include "harness/catalog/detail/parse_expect.hpp"
@@ -29,6 +30,30 @@ result<std::vector<handshake::header_pair>> get_headers(const json& j, const whe
         out.push_back(std::move(*h));
     }
     return out;
+}
+
+// The first "{name}" left in any string of the entry: a family placeholder no row filled
+// (a typo in a column name). The case would otherwise run with the literal text.
+std::optional<std::string> unfilled_placeholder(const json& j, const std::string& path) {
+    if (j.is_string()) {
+        const auto& s = j.get_ref<const std::string&>();
+        for (auto open = s.find('{'); open != std::string::npos; open = s.find('{', open + 1)) {
+            auto close = s.find('}', open);
+            if (close == std::string::npos) break;
+            auto name = std::string_view(s).substr(open + 1, close - open - 1);
+            bool ident = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+            for (char ch : name)
+                ident = ident && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+            if (ident) return path + ": '{" + std::string(name) + "}'";
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i)
+            if (auto p = unfilled_placeholder(j[i], path + "[" + std::to_string(i) + "]")) return p;
+    } else if (j.is_object()) {
+        for (const auto& [k, v] : j.items())
+            if (auto p = unfilled_placeholder(v, path.empty() ? k : path + "." + k)) return p;
+    }
+    return std::nullopt;
 }
 
 // id, title, rfc, quote, description, requirement, note.
@@ -237,12 +262,19 @@ result<case_def> parse_case(const json& j, const where& entry, const group_info&
     c.group = group.id;
     c.group_title = group.title;
     c.source = entry.file;
-    auto id = get_string(j.value("id", json()), entry.at("id"));
-    if (!id || id->empty()) return entry.error("a case has no 'id'");
-    if (id->find('{') != std::string::npos)
-        return entry.error("case id '" + *id + "' has a placeholder that no row fills");
-    c.id = *id;
+    if (!j.contains("id")) return entry.error("a case has no 'id'");
+    if (!j["id"].is_string())
+        return entry.at("id").error("expected a string such as \"1.1.1\" or \"hs.3\", got " +
+                                    j["id"].dump());
+    const auto& id = j["id"].get_ref<const std::string&>();
+    if (id.empty()) return entry.at("id").error("is empty");
+    if (id.find('{') != std::string::npos)
+        return entry.error("case id '" + id + "' has a placeholder that no row fills");
+    c.id = id;
     where w{entry.file, c.id, ""};
+    if (auto p = unfilled_placeholder(j, ""))
+        return w.error("placeholder " + *p +
+                       " is filled by no row of the family (a column name misspelt?)");
     if (auto r = check_fields(j, object_kind::case_entry, w); !r) return r.error();
     if (auto r = parse_identity(j, w, c); !r) return r.error();
     if (auto r = parse_phases(j, w, c); !r) return r.error();

@@ -161,7 +161,10 @@ result<event> parse_event(const json& j, const where& w) {
 }
 
 result<std::vector<expectation>> parse_expect(const json& j, const where& w) {
-    if (!j.is_object() || j.empty()) return w.error("expected an object of verdict levels");
+    if (!j.is_object()) return w.error("expected an object of verdict levels");
+    if (j.empty())
+        return w.error("names no verdict level, so the case could never pass: write at least "
+                       "{\"OK\": [[...events...]]} ([[]] when nothing may arrive)");
     std::vector<expectation> out;
     for (const auto& [level, lists] : j.items()) {
         auto lw = w.at(level);

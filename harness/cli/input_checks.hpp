@@ -1,0 +1,16 @@
+#pragma once
+// Checks of the command line's files and directories, done before any connection is made, so
+// that a typo is a usage error (exit 2) naming the option and the path, and never a finding.
+#include "codec/result.hpp"
+#include "harness/transport/tls_options.hpp"
+
+namespace wsspec::cli {
+
+// --cacert (a PEM file or a directory), --cert and --key must exist and be readable, and
+// --cert and --key go together. The PEM content itself is then read by the TLS context.
+result<void> check_tls_files(const transport::tls_client_options& tls);
+
+// -o DIR: created if missing; it must then be a directory a file can be written into.
+result<void> check_out_dir(const std::string& dir);
+
+} // namespace wsspec::cli

@@ -1,0 +1,66 @@
+#include "harness/engine/target_probe.hpp"
+
+#include "harness/transport/connect.hpp"
+
+namespace wsspec::engine {
+
+bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
+    auto s = transport::connect_tcp(o.target.host, o.target.port,
+                                    std::chrono::steady_clock::now() + within);
+    if (!s) return false;
+    (*s)->close();
+    return true;
+}
+
+namespace {
+
+// A case that only opens and closes: done as soon as the handshake is.
+catalog::case_def handshake_probe() {
+    catalog::case_def probe;
+    probe.id = "liveness";
+    probe.expect = {{report::verdict::ok, {{}}}};
+    catalog::step_def close;
+    close.type = catalog::step_def::kind::close;
+    close.close_code = 1000;
+    probe.steps.push_back(close);
+    probe.timer = catalog::case_def::timer_kind::kill;
+    probe.timer_seconds = 0.5;
+    return probe;
+}
+
+bool looks_like_tls(const std::string& answer) {
+    // A TLS record: handshake (22) or alert (21), version 3.x.
+    return answer.size() >= 2 && (answer[0] == '\x16' || answer[0] == '\x15') &&
+           answer[1] == '\x03';
+}
+
+} // namespace
+
+result<void> target_upgrades(const run_options& o) {
+    auto r = run_case(handshake_probe(), o);
+    if (r.upgraded) return {};
+    std::string why = r.reason;
+    if (!o.target.secure() && looks_like_tls(r.http_response))
+        why = "it answered with TLS, not HTTP: use wss://";
+    else if (why.empty())
+        why = "the opening handshake did not complete";
+    auto kind = r.behavior == report::verdict::error ? error_kind::refused : error_kind::handshake;
+    return make_error(why, kind);
+}
+
+bool target_alive(const run_options& o, std::chrono::milliseconds within) {
+    if (!target_accepts(o, within)) return false;
+    auto probe = handshake_probe();
+    run_options quick = o;
+    quick.timeouts.open = within;
+    quick.timeouts.close = quick.timeouts.drop = std::chrono::milliseconds(100);
+    quick.wirelog = false;
+    auto r = run_case(probe, quick);
+    if (!r.http_response.empty()) return true;
+    // No HTTP answer. Dead if the connection was reset, as the kernel resets what is left in
+    // a dead process's accept queue; a refused TLS handshake, a polite close or silence within
+    // `within` still come from a running server.
+    return !r.peer_reset;
+}
+
+} // namespace wsspec::engine
