@@ -85,7 +85,7 @@ struct load_result {
     std::string target; // URL
     load_options options;
     unsigned threads = 0;
-    unsigned connections_opened = 0;
+    unsigned connections_opened = 0; // opening handshakes that completed (open or not now)
     std::uint64_t sent = 0;
     std::uint64_t echoed = 0;
     std::uint64_t wire_bytes_sent = 0;

@@ -30,6 +30,22 @@ inline outcome wsspec_cli(const std::string& args, int timeout_s = 60) {
     return o;
 }
 
+// Runs reports/tools/validate_report.py on a written report.json: "" when it is valid, else
+// what the validator printed.
+inline std::string report_schema_errors(const std::filesystem::path& report) {
+    std::string cmd = std::string("/usr/bin/python3 ") + WSSPEC_SOURCE_DIR +
+                      "/reports/tools/validate_report.py " + report.string() + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return "cannot run the validator";
+    std::string out;
+    std::array<char, 4096> buf;
+    while (auto n = fread(buf.data(), 1, buf.size(), p))
+        out.append(buf.data(), n);
+    int status = pclose(p);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    return out.empty() ? "the validator failed" : out;
+}
+
 // A fresh, empty directory under /tmp, named for the test and this process.
 inline std::filesystem::path temp_dir(const std::string& name) {
     auto d = std::filesystem::temp_directory_path() /

@@ -124,7 +124,10 @@ void load_connection::setup_timed_out() {
 // Reads until the socket has nothing more; false once the connection is over.
 bool load_connection::read_available() {
     const std::span<std::uint8_t> buf = worker_.read_buffer();
-    for (;;) {
+    // A server that sends without pause (a ping flood, an endless message) must not keep this
+    // loop from the worker's clock: after a few full reads, epoll (level-triggered) calls again.
+    for (int reads = 0;; ++reads) {
+        if (reads == 16 && !sock_.is_tls()) return true;
         const io_result r = sock_.read(buf);
         switch (r.status) {
         case io_status::ok:

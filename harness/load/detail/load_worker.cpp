@@ -88,7 +88,7 @@ void load_worker::run(const std::function<void()>& all_open) {
     }
     for (auto& c : conns_)
         if (c->in_setup()) c->abandon(); // interrupted
-    run_.opened.fetch_add(open_seen.load());
+    run_.opened.fetch_add(upgraded_);
     publish();
     all_open();
 

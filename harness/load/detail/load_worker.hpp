@@ -35,7 +35,10 @@ public:
     int epoll_fd() const noexcept { return epfd_; }
     std::span<std::uint8_t> read_buffer() noexcept { return read_buf_; }
     void schedule(load_connection* c, std::int64_t due);
-    void on_ready() noexcept { open_seen.store(open_seen.load() + 1, std::memory_order_relaxed); }
+    void on_ready() noexcept {
+        open_seen.store(open_seen.load() + 1, std::memory_order_relaxed);
+        ++upgraded_;
+    }
     void on_done(bool was_open) noexcept;
 
 private:
@@ -50,6 +53,7 @@ private:
     std::vector<std::uint8_t> read_buf_;
     std::priority_queue<timer, std::vector<timer>, std::greater<timer>> timers_;
     unsigned live_ = 0;
+    unsigned upgraded_ = 0; // connections whose opening handshake completed, open or not now
 };
 
 } // namespace wsspec::load::detail
