@@ -94,6 +94,20 @@ std::string join(const std::string& a, const std::string& b) {
     return a + "; " + b;
 }
 
+// "RFC 6455 §5.5.2: "Upon receipt of a Ping frame, …"": the rule the case tests, for a reason
+// that would otherwise only say what was seen. The quote is cut at a word near 160 characters.
+std::string rule_of(const catalog::case_def& c) {
+    if (c.rfc.empty()) return "";
+    std::string rule = c.rfc.find("RFC") == std::string::npos ? "RFC 6455 §" + c.rfc : c.rfc;
+    if (c.quote.empty()) return rule;
+    std::string q = c.quote;
+    if (q.size() > 160) {
+        auto cut = q.rfind(' ', 160);
+        q = q.substr(0, cut == std::string::npos ? 160 : cut) + " …";
+    }
+    return rule + ": \"" + q + "\"";
+}
+
 } // namespace
 
 bool outcome_matches(const catalog::case_def& c, const catalog::event_list& expected,
@@ -152,7 +166,15 @@ judgement judge(const catalog::case_def& c, const observation& o) {
                         catalog::to_string(o.peer), o.violation->section, o.violation->text,
                         o.violation->rule, o.violation->offset);
     }
-    return {behavior, behavior_close, join(behavior_reason, close_reason)};
+    auto reason = join(behavior_reason, close_reason);
+    // Every reason for a verdict that is not OK names the rule: the peer's own violation
+    // already does; a mismatch gets the sentence of the RFC the case tests.
+    const bool not_ok = (behavior != verdict::ok && behavior != verdict::unimplemented) ||
+                        behavior_close != verdict::ok;
+    if (not_ok && !reason.empty() && !o.violation)
+        if (auto rule = rule_of(c); !rule.empty())
+            reason += " (case " + c.id + " tests " + rule + ")";
+    return {behavior, behavior_close, reason};
 }
 
 } // namespace wsspec::engine

@@ -86,6 +86,32 @@ TEST(Verdict, WrongEventsFailAndTheReasonSaysWhatCame) {
     EXPECT_NE(j.reason.find("received [message text 5 B \"Hallo\"]"), std::string::npos);
 }
 
+TEST(Verdict, EveryReasonNotOkNamesTheRuleTheCaseTests) {
+    auto c = echo_case();
+    c.rfc = "5.6";
+    c.quote = std::string("Data frames carry application-layer data. ") + std::string(200, 'x');
+    auto j = judge(c, clean_close_by_harness({message("Hallo")}));
+    EXPECT_NE(j.reason.find("(case t.1 tests RFC 6455 §5.6: \"Data frames carry "),
+              std::string::npos)
+        << j.reason;
+    EXPECT_NE(j.reason.find(" …\")"), std::string::npos) << "a long quote is cut: " << j.reason;
+    // A close verdict alone (behavior OK) names it too.
+    auto f = fail_case();
+    f.rfc = "7.4.1";
+    f.quote = "1002 indicates that an endpoint is terminating the connection due to a protocol "
+              "error.";
+    observation o;
+    o.upgraded = true;
+    o.close_received = true;
+    o.was_clean = true;
+    o.remote_close_code = 1000;
+    auto w = judge(f, o);
+    EXPECT_EQ(w.behavior_close, verdict::wrong_code);
+    EXPECT_NE(w.reason.find("RFC 6455 §7.4.1: \"1002 indicates"), std::string::npos) << w.reason;
+    // OK is OK: no reason, no rule.
+    EXPECT_EQ(judge(c, clean_close_by_harness({message("Hello")})).reason, "");
+}
+
 TEST(Verdict, ExtraMissingOrReorderedEventsFail) {
     auto c = echo_case();
     EXPECT_EQ(judge(c, clean_close_by_harness({})).behavior, verdict::failed);
