@@ -111,6 +111,111 @@ TEST(Cli, RunLeavesOutCasesThatTestClientsOnly) {
     fs::remove_all(d);
 }
 
+// A case file in a scratch directory; `entry` is one case's JSON.
+fs::path case_dir_with(const std::string& name, const std::string& entry) {
+    auto d = temp_dir(name);
+    std::ofstream(d / "mine.json")
+        << R"({"group": "x", "title": "Mine", "cases": [)" << entry << "]}";
+    return d;
+}
+
+const char* const plain_case_tail =
+    R"("title": "t", "rfc": "5.6", "quote": "q", "steps": [], "timer": {"kill": 1},
+       "expect": {"OK": [[]]}, "close": {"by": "harness", "codes": [1000], "clean": true}})";
+
+TEST(Cli, CaseFileErrorsNameTheFileCaseAndField) {
+    struct row {
+        std::string entry, words;
+    } rows[] = {
+        {std::string(R"({"id": "1.1.1", )") + plain_case_tail,
+         "case 1.1.1 has the id of a built-in case"},
+        {std::string(R"({"id": "x.{n}", )") + plain_case_tail, "no row fills"},
+        {std::string(R"({"id": "x.1", "description": "sends {size} bytes", )") + plain_case_tail,
+         "placeholder description: '{size}'"},
+        {std::string(R"({"id": 5, )") + plain_case_tail, "cases[0].id: expected a string"},
+        {R"({"id": "x.1", "title": "t", "rfc": "5.6", "quote": "q", "steps": [],
+             "expect": {}, "close": {"by": "harness", "codes": [1000], "clean": true}})",
+         "case x.1: expect: names no verdict level"},
+        {R"({"id": "x.1", "title": "t", "rfc": "5.6", "quote": "q", "steps": [],
+             "timer": {"kill": 1e300}, "expect": {"OK": [[]]},
+             "close": {"by": "harness", "codes": [1000], "clean": true}})",
+         "case x.1: timer.kill: expected a number from 0 to 3600"},
+    };
+    for (const auto& r : rows) {
+        auto d = case_dir_with("caseerr", r.entry);
+        auto o = wsspec_cli("list --case-dir " + d.string());
+        EXPECT_EQ(o.code, 2) << r.entry << "\n" << o.output;
+        EXPECT_NE(o.output.find("mine.json"), std::string::npos) << o.output;
+        EXPECT_NE(o.output.find(r.words), std::string::npos) << "want '" << r.words << "' in\n"
+                                                             << o.output;
+        fs::remove_all(d);
+    }
+}
+
+TEST(Cli, ReplacingABuiltInCaseNeedsTheFlag) {
+    auto d = case_dir_with("replace", std::string(R"({"id": "1.1.1", )") + plain_case_tail);
+    auto o = wsspec_cli("run -q -c 1.1.1 --replace-builtin --case-dir " + d.string() + " -o " +
+                        d.string());
+    EXPECT_NE(o.code, 2) << o.output;
+    auto j = nlohmann::json::parse(std::ifstream(d / "report.json"))["targets"][0]["cases"][0];
+    EXPECT_EQ(j["title"], "t"); // the user's case ran, not the built-in one
+    fs::remove_all(d);
+}
+
+TEST(Cli, BadInputsAreUsageErrorsBeforeAnyCaseRuns) {
+    auto d = temp_dir("badinputs");
+    std::ofstream(d / "a-file") << "x";
+    struct row {
+        std::string args, words;
+    } rows[] = {
+        {"run --case-dir " + (d / "a-file").string(), "is a file, not a directory"},
+        {"run -H \"$(printf 'X-A: 1\\r\\nX-Injected: 2')\" -c 1.1.1", "no CR, LF or NUL"},
+        {"run -H 'Bad Name: 1' -c 1.1.1", "bad -H"},
+        {"run --cacert /no/such/ca.pem -c 1.1.1", "--cacert '/no/such/ca.pem': no such file"},
+        {"run --cert /no/such.pem -c 1.1.1", "--cert and --key go together"},
+        {"run -o " + (d / "a-file").string() + " -c 1.1.1", "cannot create the directory"},
+        // A bad URL after a good one: nothing runs, nothing is written.
+        {"run -c 1.1.1 -o " + (d / "out").string() + " ws://127.0.0.1:1/ http://x/",
+         "URL 'http://x/'"},
+    };
+    for (const auto& r : rows) {
+        auto o = wsspec_cli(r.args);
+        EXPECT_EQ(o.code, 2) << r.args << "\n" << o.output;
+        EXPECT_NE(o.output.find(r.words), std::string::npos) << "want '" << r.words << "' in\n"
+                                                             << o.output;
+        EXPECT_EQ(o.output.find("1.1.1 "), std::string::npos) << "a case ran: " << o.output;
+    }
+    EXPECT_FALSE(fs::exists(d / "out" / "report.json"));
+    fs::remove_all(d);
+}
+
+TEST(Cli, SeveralTargetsShareOneReport) {
+    // The built-in server is not a URL here: start one with `serve`.
+    auto d = temp_dir("targets");
+    FILE* p = popen(("echo $$; exec " + std::string(WSSPEC_BINARY) + " serve -p 0").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char line[256] = {};
+    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
+    pid_t server_pid = static_cast<pid_t>(std::stol(line));
+    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
+    std::string good = std::string(line).substr(std::string(line).find("ws://"));
+    good = good.substr(0, good.find_first_of(" \r\n")) + "/";
+    auto o =
+        wsspec_cli("run -q -c '1.1.1,1.1.2' -o " + d.string() + " ws://127.0.0.1:1/ " + good, 60);
+    EXPECT_EQ(o.code, 3) << o.output; // the worst of the targets: one was unreachable
+    auto j = nlohmann::json::parse(std::ifstream(d / "report.json"));
+    EXPECT_EQ(test::report_schema_errors(d / "report.json"), "");
+    ASSERT_EQ(j["targets"].size(), 2u) << j.dump(2);
+    EXPECT_EQ(j["targets"][0]["target"], "ws://127.0.0.1:1/");
+    EXPECT_NE(j["targets"][0]["error"].get<std::string>().find("unreachable"), std::string::npos);
+    EXPECT_EQ(j["targets"][1]["target"], good);
+    EXPECT_EQ(j["targets"][1]["cases"].size(), 2u);
+    EXPECT_EQ(j["summary"]["passed"], 2);
+    ::kill(server_pid, SIGTERM);
+    pclose(p);
+    fs::remove_all(d);
+}
+
 TEST(Cli, UnreachableTargetExits3Quickly) {
     auto start = std::chrono::steady_clock::now();
     auto o = wsspec_cli("run ws://127.0.0.1:1/");
