@@ -9,6 +9,8 @@
 #include "harness/catalog/case_writer.hpp"
 #include "harness/cli/build_info.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/input_checks.hpp"
+#include "harness/engine/target_probe.hpp"
 #include "harness/live_fuzz/fuzzer.hpp"
 #include "harness/server/quirk.hpp"
 #include "harness/transport/url.hpp"
@@ -79,6 +81,14 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
         fmt::print(stderr, "wsspec fuzz: --runs must be at least 1\n");
         return exit_usage;
     }
+    if (auto tls = check_tls_files(a.tls); !tls) {
+        fmt::print(stderr, "wsspec fuzz: {}\n", tls.error().message);
+        return exit_usage;
+    }
+    if (auto out = check_out_dir(a.out_dir); !out) {
+        fmt::print(stderr, "wsspec fuzz: {}\n", out.error().message);
+        return exit_usage;
+    }
 
     live_fuzz::target_spec spec{a.url, a.exec, a.quirks, self_path()};
     auto t = live_fuzz::target::start(spec, std::chrono::seconds(10));
@@ -90,6 +100,18 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
     if (!live_fuzz::accepts(target.url(), std::chrono::seconds(3))) {
         fmt::print(stderr, "wsspec fuzz: cannot connect to {}: target unreachable\n", target.url());
         return exit_unreachable;
+    }
+    {
+        // Fuzzing something that is not a WebSocket server finds nothing and proves nothing.
+        engine::run_options probe;
+        probe.target = *transport::parse_url(target.url());
+        probe.tls = a.tls;
+        probe.seed = a.seed;
+        if (auto up = engine::target_upgrades(probe); !up) {
+            fmt::print(stderr, "wsspec fuzz: {}: no WebSocket connection: {}\n", target.url(),
+                       up.error().message);
+            return exit_unreachable;
+        }
     }
 
     live_fuzz::fuzz_options o;

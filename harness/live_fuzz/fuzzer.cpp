@@ -24,11 +24,24 @@ using namespace std::chrono_literals;
 constexpr const char* quote_ping = "Upon receipt of a Ping frame, an endpoint MUST send a Pong "
                                    "frame in response, unless it already "
                                    "received a Close frame.";
+constexpr const char* quote_handshake =
+    "If the server chooses to accept the incoming connection, it MUST reply with a valid HTTP "
+    "response indicating the following.";
 constexpr const char* quote_validate =
     "Incoming data MUST always be validated by both clients and servers.";
 
 struct run_verdict {
-    enum class kind : std::uint8_t { fine, maybe_crash, hang, violation } what = kind::fine;
+    // accepted: the server went on as if a broken rule were fine (answered the probe, echoed the
+    // broken message, or failed the connection with the wrong close code); handshake: a server
+    // that upgraded before refuses or breaks an opening handshake now.
+    enum class kind : std::uint8_t {
+        fine,
+        maybe_crash,
+        hang,
+        violation,
+        accepted,
+        handshake
+    } what = kind::fine;
     std::string rule, section, detail;
     std::string signature() const {
         switch (what) {
@@ -36,6 +49,8 @@ struct run_verdict {
         case kind::maybe_crash: return "crash";
         case kind::hang: return "hang";
         case kind::violation: return "violation:" + rule;
+        case kind::accepted: return "accepted:" + rule;
+        case kind::handshake: return "handshake";
         }
         return "";
     }
@@ -64,10 +79,44 @@ run_verdict judge_run(const report::case_result& r, const model_outcome& m,
     }
     // The server did what the conformant-server model predicts: nothing to look into.
     if (r.behavior == report::verdict::ok && r.behavior_close == report::verdict::ok) return v;
+    if (r.behavior != report::verdict::error && !r.upgraded && !r.http_response.empty()) {
+        // It answered, but not with a valid 101: alive, and refusing what it accepted before.
+        v.what = run_verdict::kind::handshake;
+        v.detail = r.reason;
+        return v;
+    }
     if (r.behavior == report::verdict::error || !r.upgraded) {
         v.what = run_verdict::kind::maybe_crash;
         v.detail = r.reason;
         return v;
+    }
+    if (m.how == model_outcome::end::failed && m.error_frame_complete) {
+        // A rule was broken and the frame that broke it arrived whole: RFC 6455 §7.1.7 wants the
+        // connection failed (close with the code of §7.4.1, or a drop), nothing else.
+        v.rule = std::string(name(m.error));
+        v.section = std::string(rfc_section(m.error));
+        v.what = run_verdict::kind::accepted;
+        if (got_pong(r, probe)) {
+            v.detail = fmt::format("{} (§{}, byte {} of the client's stream), yet the server "
+                                   "answered the ping sent after it",
+                                   describe(m.error), v.section, m.error_offset);
+            return v;
+        }
+        if (r.received.size() > m.events.size()) {
+            v.detail = fmt::format("{} (§{}, byte {} of the client's stream), yet the server "
+                                   "answered it instead of failing the connection",
+                                   describe(m.error), v.section, m.error_offset);
+            return v;
+        }
+        // Lenient as Autobahn: an empty close or a drop is fine; a code is compared.
+        if (r.remote_close_code && *r.remote_close_code != m.close_code && !r.closed_by_me) {
+            v.detail =
+                fmt::format("{} (§{}): the server failed the connection with close {}, "
+                            "RFC 6455 §7.4.1 gives {} for it",
+                            describe(m.error), v.section, *r.remote_close_code, m.close_code);
+            return v;
+        }
+        v = {};
     }
     if (got_pong(r, probe) || r.remote_close_code) return v;
     if (r.failed_by_me) {
@@ -200,7 +249,7 @@ private:
                 in_flight_.erase(run);
             }
             ++done_;
-            if (x.v.what == run_verdict::kind::hang || x.v.what == run_verdict::kind::violation)
+            if (x.v.what != run_verdict::kind::fine && x.v.what != run_verdict::kind::maybe_crash)
                 on_finding(run, std::move(x));
             report_progress(false);
         }
@@ -219,7 +268,7 @@ private:
         }
         note(fmt::format("run {}: {} — {}; shrinking", run, sig, x.v.detail));
         finding f;
-        f.kind = x.v.what == run_verdict::kind::hang ? "hang" : "violation";
+        f.kind = x.v.signature().substr(0, x.v.signature().find(':'));
         f.rule = x.v.rule;
         f.section = x.v.section;
         f.detail = x.v.detail;
@@ -320,6 +369,14 @@ private:
             c.rfc = "5.5.2";
             c.quote = quote_ping;
             c.title = "The server answers neither the ping nor with a close after these frames";
+        } else if (f.kind == "accepted") {
+            c.rfc = f.section;
+            c.quote = quote_validate;
+            c.title = "The server does not fail the connection after a frame that breaks " + f.rule;
+        } else if (f.kind == "handshake") {
+            c.rfc = "4.2.2";
+            c.quote = quote_handshake;
+            c.title = "The server stops completing opening handshakes after these frames";
         } else if (f.kind == "crash") {
             c.rfc = "10.7";
             c.quote = quote_validate;

@@ -35,7 +35,7 @@ struct fuzz_options {
 };
 
 struct finding {
-    std::string kind;          // "crash", "hang", "violation"
+    std::string kind;          // "crash", "hang", "violation", "accepted", "handshake"
     std::string rule, section; // violation: the codec's rule and RFC section
     std::string detail;        // one line
     std::uint64_t run = 0;

@@ -130,6 +130,37 @@ TEST(FuzzCli, ViolationNamesTheRuleAndReplays) {
     EXPECT_EQ(c["violation"]["rfc"], "8.1");
 }
 
+// A server that goes on after a broken rule is a finding naming the rule: it answered what it
+// had to refuse, or failed the connection with another code than §7.4.1 gives.
+TEST(FuzzCli, AcceptingBrokenInputIsAFindingThatNamesTheRule) {
+    struct row {
+        const char* quirk;
+        const char* words;
+    } rows[] = {
+        {"ignore-rsv", "accepted (reserved_bits_set)"},
+        {"wrong-close-code", "gives 1002 for it"},
+        {"no-close-validation", "accepted (close_payload_size_1)"},
+    };
+    for (const auto& r : rows) {
+        auto d = test::temp_dir(std::string("fuzz-accepted-") + r.quirk);
+        auto o = wsspec_cli(std::string("fuzz -q --quirk ") + r.quirk + " --runs 60 --seed 1 -o " +
+                                d.string(),
+                            120);
+        EXPECT_EQ(o.code, 1) << r.quirk << "\n" << o.output;
+        EXPECT_NE(o.output.find(r.words), std::string::npos) << r.quirk << "\n" << o.output;
+        auto j = read_json(d / "fuzz.json");
+        ASSERT_GE(j["findings"].size(), 1u) << j.dump(1);
+        EXPECT_EQ(j["findings"][0]["kind"], "accepted") << j.dump(1);
+        EXPECT_FALSE(j["findings"][0]["section"].get<std::string>().empty());
+        fs::remove_all(d);
+    }
+    // The same seeds against the clean server: nothing.
+    auto d = test::temp_dir("fuzz-accepted-clean");
+    auto o = wsspec_cli("fuzz -q --runs 60 --seed 1 -o " + d.string(), 120);
+    EXPECT_EQ(o.code, 0) << o.output;
+    fs::remove_all(d);
+}
+
 TEST(FuzzCli, ExecRestartsAUsersServerAfterACrash) {
     // A port that is free now: bind, read it, release it.
     std::uint16_t port = 0;
@@ -165,6 +196,9 @@ TEST(FuzzCli, BadInputIsNamed) {
     EXPECT_EQ(exec.code, 2) << exec.output;
     auto url = wsspec_cli("fuzz http://127.0.0.1/ --runs 1");
     EXPECT_EQ(url.code, 2) << url.output;
+    auto cacert = wsspec_cli("fuzz --cacert /no/such/ca.pem --runs 1");
+    EXPECT_EQ(cacert.code, 2) << cacert.output;
+    EXPECT_NE(cacert.output.find("/no/such/ca.pem"), std::string::npos) << cacert.output;
     auto dead_exec = wsspec_cli("fuzz ws://127.0.0.1:1/ --exec 'exit 3' --runs 1");
     EXPECT_EQ(dead_exec.code, 3) << dead_exec.output;
     EXPECT_NE(dead_exec.output.find("exited"), std::string::npos) << dead_exec.output;

@@ -21,7 +21,7 @@ using wsspec::test::wsspec_cli;
 
 struct expectation {
     hostile how;
-    int run_exit;      // wsspec run
+    int run_exit;      // wsspec run (and wsspec fuzz: 3 alike; 1 means findings or none)
     int load_exit;     // wsspec load
     const char* words; // in the run's output or report: the reason, as a user reads it
 };
@@ -96,6 +96,24 @@ TEST_P(Hostile, LoadEndsWithTheDocumentedExitCode) {
     auto o = wsspec_cli(
         "load -q -c 2 --duration 1 --timeout 2 -o " + dir.string() + " " + srv.url(), 60);
     EXPECT_EQ(o.code, e.load_exit) << o.output;
+    std::filesystem::remove_all(dir);
+}
+
+TEST_P(Hostile, FuzzRefusesWhatIsNotAWebSocketServerAndEndsInTime) {
+    const auto& e = GetParam();
+    testing::hostile_server srv(e.how);
+    auto dir = temp_dir(std::string("hostile-fuzz-") +
+                        std::string(testing::hostile_names[static_cast<int>(e.how)]));
+    auto o = wsspec_cli(
+        "fuzz -q --runs 20 --no-shrink --hang-timeout 1 -o " + dir.string() + " " + srv.url(), 90);
+    if (e.run_exit == 3) {
+        EXPECT_EQ(o.code, 3) << o.output; // not "0 findings": there was nothing to fuzz
+        EXPECT_NE(o.output.find("no WebSocket connection"), std::string::npos) << o.output;
+    } else {
+        // It upgrades, then misbehaves: the fuzzer ends by itself, with findings or a crash.
+        EXPECT_TRUE(o.code == 0 || o.code == 1) << o.output;
+        EXPECT_TRUE(std::filesystem::exists(dir / "fuzz.json")) << o.output;
+    }
     std::filesystem::remove_all(dir);
 }
 
