@@ -18,8 +18,9 @@ bool suspicious(const report::case_result& r) {
 // The case wanted a WebSocket connection and got no HTTP answer at all (silence until the
 // handshake timeout, a trickle, a reset): the kind of failure that makes every case wait.
 bool handshake_unanswered(const catalog::case_def& c, const report::case_result& r) {
+    // ERROR (connect or TLS failed) is not counted: crash detection judges those.
     return c.close.by != catalog::close_expectation::endpoint::none && !r.upgraded &&
-           r.http_response.empty();
+           r.http_response.empty() && r.behavior != report::verdict::error;
 }
 
 } // namespace
