@@ -17,6 +17,7 @@ struct run_args {
     std::vector<std::string> urls;
     std::string cases, exclude, case_dir, out_dir;
     bool replace_builtin = false; // --case-dir cases may take built-in ids
+    std::string max_message;      // --max-message: "16M", "1048576"; empty: per case
     unsigned jobs = 0;            // 0: default
     bool strict = false;
     bool wirelog = false;

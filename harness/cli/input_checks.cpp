@@ -39,6 +39,28 @@ result<void> check_tls_files(const transport::tls_client_options& tls) {
     return {};
 }
 
+result<std::uint64_t> parse_byte_size(const std::string& option, const std::string& text) {
+    auto bad = [&] {
+        return make_error(option + " '" + text +
+                              "': expected a number of bytes, optionally with K, M or G "
+                              "(e.g. 16M), from 1 to 2^62",
+                          error_kind::bad_input);
+    };
+    std::size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    if (digits == 0 || digits > 18) return bad();
+    std::uint64_t n = std::stoull(text.substr(0, digits));
+    std::string unit = text.substr(digits);
+    int shift = unit.empty()                   ? 0
+                : unit == "K" || unit == "KiB" ? 10
+                : unit == "M" || unit == "MiB" ? 20
+                : unit == "G" || unit == "GiB" ? 30
+                                               : -1;
+    if (shift < 0 || n == 0 || n > (std::uint64_t{1} << (62 - shift))) return bad();
+    return n << shift;
+}
+
 result<void> check_out_dir(const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);

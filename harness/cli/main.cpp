@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
     run->add_option("-c,--cases", ra.cases, "Cases to run, Autobahn globs: \"1.*,2.1,6.4.*\"");
     run->add_option("-x,--exclude", ra.exclude, "Cases to skip, same syntax");
     run->add_option("--case-dir", ra.case_dir, "Load more case files (*.json) from this directory");
+    run->add_option("--max-message", ra.max_message,
+                    "Largest frame or message a server may send, e.g. 64M (default: per case, "
+                    "twice the largest it expects)");
     run->add_flag("--replace-builtin", ra.replace_builtin,
                   "Let --case-dir cases replace built-in cases of the same id");
     run->add_option("-o,--out", ra.out_dir, "Write report.json into this directory");

@@ -53,6 +53,11 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
     if (!a.origin.empty()) o.origin = a.origin;
     o.subprotocols = a.subprotocols;
     if (a.settle_ms) o.settle = std::chrono::milliseconds(static_cast<long>(*a.settle_ms));
+    if (!a.max_message.empty()) {
+        auto n = parse_byte_size("--max-message", a.max_message);
+        if (!n) return n.error();
+        o.max_message = *n;
+    }
     o.seed = a.seed;
     o.wirelog = a.wirelog;
     return o;

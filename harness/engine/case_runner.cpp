@@ -70,6 +70,8 @@ void fill(report::case_result& r, const catalog::case_def& c, const observation&
 session_options session_for(const catalog::case_def& c, const run_options& o, peer_role peer,
                             std::uint8_t allowed_rsv, report::case_result& r) {
     session_options so;
+    so.max_message = message_limit(c, o);
+    so.max_message_is_flag = o.max_message.has_value();
     so.peer = peer;
     so.allowed_rsv = allowed_rsv;
     so.seed = case_seed(o.seed, c.id);
@@ -79,6 +81,20 @@ session_options session_for(const catalog::case_def& c, const run_options& o, pe
 }
 
 } // namespace
+
+std::uint64_t message_limit(const catalog::case_def& c, const run_options& o) {
+    if (o.max_message) return *o.max_message;
+    // What the peer may legitimately send: what a case expects, or the echo of what it sends.
+    std::uint64_t largest = 0;
+    for (const auto& e : c.expect)
+        for (const auto& outcome : e.outcomes)
+            for (const auto& ev : outcome)
+                largest = std::max(largest, ev.data.size());
+    for (const auto& s : c.steps)
+        if (s.type == catalog::step_def::kind::send)
+            largest = std::max(largest, s.frame.data.size());
+    return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * largest + (64 << 10));
+}
 
 std::chrono::milliseconds settle_time(const run_options& o, double rtt_ms) {
     if (o.settle) return *o.settle;

@@ -30,7 +30,14 @@ struct run_options {
     session_timeouts timeouts;
     std::uint64_t seed = 1;
     bool wirelog = false;
+    // The largest frame or message the peer may send before the case fails (--max-message).
+    // Unset: twice the largest message the case can legitimately receive, plus 64 KiB, at
+    // least 1 MiB (message_limit()), so a hostile peer cannot make wsspec hold gigabytes.
+    std::optional<std::uint64_t> max_message;
 };
+
+// The limit a case runs with (run_options::max_message).
+std::uint64_t message_limit(const catalog::case_def& c, const run_options& o);
 
 // The adaptive settle time: 20 round trips, at least 100 ms, at most 1 s (Autobahn's fixed wait).
 std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt_ms);

@@ -37,7 +37,8 @@ struct observation {
     std::string remote_close_reason;
     std::optional<std::uint16_t> local_close_code;
     std::optional<report::violation> violation; // first RFC violation by the peer
-    double duration_ms = 0;                     // handshake done → TCP closed
+    std::string limit_exceeded; // the peer passed wsspec's frame/message limit: why, in words
+    double duration_ms = 0;     // handshake done → TCP closed
     report::case_metrics metrics;
 };
 

@@ -23,8 +23,8 @@ assembler_options assembler_for(const session_options& o) {
     assembler_options a;
     a.frame.local_role = o.peer == peer_role::server ? role::client : role::server;
     a.frame.allowed_rsv = o.allowed_rsv;
-    a.frame.max_frame_payload = std::uint64_t{1} << 31;
-    a.max_message_size = std::uint64_t{1} << 31;
+    a.frame.max_frame_payload = o.max_message;
+    a.max_message_size = o.max_message;
     return a;
 }
 
@@ -159,6 +159,24 @@ void session::record(catalog::event e) {
 
 void session::on_violation(codec_error e, std::uint64_t offset) {
     violated_ = true;
+    if (e == codec_error::frame_too_large || e == codec_error::message_too_large) {
+        // Not the peer's violation: wsspec's own limit, which keeps a hostile peer from
+        // making it hold gigabytes.
+        obs_.limit_exceeded = fmt::format(
+            "the {} sent a {} larger than wsspec's limit of {} bytes for this case ({}; "
+            "--max-message BYTES raises it)",
+            catalog::to_string(opt_.peer), e == codec_error::frame_too_large ? "frame" : "message",
+            opt_.max_message,
+            opt_.max_message_is_flag ? "set by --max-message"
+                                     : "twice the largest message it expects, plus 64 KiB");
+        log("RF", obs_.limit_exceeded);
+        obs_.failed_by_me = true;
+        if (close_sent_)
+            drop("the harness failed the connection: " + obs_.limit_exceeded);
+        else
+            send_close(1009, "");
+        return;
+    }
     obs_.violation = report::violation{std::string(name(e)), std::string(rfc_section(e)),
                                        std::string(describe(e)), offset};
     log("RF",

@@ -31,6 +31,10 @@ struct session_options {
     std::uint64_t seed = 1;
     session_timeouts timeouts;
     std::vector<report::wire_entry>* wirelog = nullptr;
+    // The largest frame or message the peer may send (run_options::max_message); set by the
+    // user's --max-message or derived from the case.
+    std::uint64_t max_message = std::uint64_t{1} << 31;
+    bool max_message_is_flag = false;
 };
 
 class session {

@@ -158,6 +158,10 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         behavior = verdict::failed;
         behavior_reason = close_reason;
     }
+    if (!o.limit_exceeded.empty()) {
+        behavior = verdict::failed;
+        behavior_reason = o.limit_exceeded;
+    }
     if (o.violation) {
         // Autobahn fails such a connection silently; we name the rule.
         behavior = verdict::failed;
@@ -171,7 +175,7 @@ judgement judge(const catalog::case_def& c, const observation& o) {
     // already does; a mismatch gets the sentence of the RFC the case tests.
     const bool not_ok = (behavior != verdict::ok && behavior != verdict::unimplemented) ||
                         behavior_close != verdict::ok;
-    if (not_ok && !reason.empty() && !o.violation)
+    if (not_ok && !reason.empty() && !o.violation && o.limit_exceeded.empty())
         if (auto rule = rule_of(c); !rule.empty())
             reason += " (case " + c.id + " tests " + rule + ")";
     return {behavior, behavior_close, reason};

@@ -173,6 +173,8 @@ TEST(Cli, BadInputsAreUsageErrorsBeforeAnyCaseRuns) {
         {"run -H 'Bad Name: 1' -c 1.1.1", "bad -H"},
         {"run --cacert /no/such/ca.pem -c 1.1.1", "--cacert '/no/such/ca.pem': no such file"},
         {"run --cert /no/such.pem -c 1.1.1", "--cert and --key go together"},
+        {"run --max-message 12X -c 1.1.1", "--max-message '12X': expected a number of bytes"},
+        {"run --max-message 0 -c 1.1.1", "--max-message '0'"},
         {"run -o " + (d / "a-file").string() + " -c 1.1.1", "cannot create the directory"},
         // A bad URL after a good one: nothing runs, nothing is written.
         {"run -c 1.1.1 -o " + (d / "out").string() + " ws://127.0.0.1:1/ http://x/",
@@ -186,6 +188,20 @@ TEST(Cli, BadInputsAreUsageErrorsBeforeAnyCaseRuns) {
         EXPECT_EQ(o.output.find("1.1.1 "), std::string::npos) << "a case ran: " << o.output;
     }
     EXPECT_FALSE(fs::exists(d / "out" / "report.json"));
+    fs::remove_all(d);
+}
+
+TEST(Cli, MaxMessageFailsACaseAsSoonAsTheLimitIsPassed) {
+    auto d = temp_dir("maxmsg");
+    auto o = wsspec_cli("run -q -c 1.1.6 --max-message 1K -o " + d.string());
+    EXPECT_EQ(o.code, 1) << o.output;
+    auto c = nlohmann::json::parse(std::ifstream(d / "report.json"))["targets"][0]["cases"][0];
+    EXPECT_EQ(c["behavior"], "FAILED");
+    EXPECT_NE(c["reason"].get<std::string>().find("limit of 1024 bytes for this case (set by "
+                                                  "--max-message"),
+              std::string::npos)
+        << c.dump(1);
+    EXPECT_EQ(wsspec_cli("run -q -c 1.1.6 --max-message 64M").code, 0);
     fs::remove_all(d);
 }
 
