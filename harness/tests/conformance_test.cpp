@@ -27,6 +27,7 @@ TEST(Conformance, CatalogHasTheAutobahnCasesOfThisIssue) {
     EXPECT_EQ(per_group["3"], 7);
     EXPECT_EQ(per_group["4"], 10);
     EXPECT_EQ(per_group["5"], 20);
+    EXPECT_EQ(per_group["6"], 145);
     EXPECT_EQ(per_group["7"], 37);
     EXPECT_EQ(per_group["10"], 1);
 }

@@ -45,6 +45,11 @@ const std::string interop_dir = WSSPEC_INTEROP_DIR;
 const std::set<std::string> websockets_non_strict = {"3.2",   "3.3",   "4.1.3", "4.1.4",
                                                      "4.2.3", "4.2.4", "5.15"};
 
+// Node ws checks UTF-8 once a text message is complete (its receiver validates the whole
+// message), so it fails the connection only after the last fragment: NON-STRICT on the
+// fail-fast cases, as Autobahn's own report for ws 8 shows (autobahn-catalog.md §1.7).
+const std::set<std::string> ws_non_strict = {"6.4.1", "6.4.2", "6.4.3", "6.4.4"};
+
 std::string verdicts(const report::case_result& r) {
     return r.id + ": " + std::string(to_string(r.behavior)) + " / " +
            std::string(to_string(r.behavior_close)) +
@@ -154,7 +159,9 @@ TEST_F(Interop, NodeWsPassesEveryCase) {
     auto rep = run_catalog("node ws " + version);
     ASSERT_FALSE(rep.cases.empty());
     for (const auto& r : rep.cases) {
-        EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
+        EXPECT_EQ(r.behavior,
+                  ws_non_strict.contains(r.id) ? report::verdict::non_strict : report::verdict::ok)
+            << verdicts(r);
         EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
     }
 }
