@@ -47,7 +47,7 @@ const expectation table[] = {
     {hostile::reset_after_open, 1, 1, "reset"},
     {hostile::close_after_open, 1, 1, "FAILED"},
     {hostile::garbage_after_open, 1, 1, "RFC 6455"},
-    {hostile::huge_length, 1, 1, "RFC 6455"},
+    {hostile::huge_length, 1, 1, "larger than wsspec's limit"},
     {hostile::masked_frames, 1, 1, "masked"},
     {hostile::ping_flood, 1, 1, "FAILED"},
     {hostile::endless_message, 1, 1, "larger than wsspec's limit of 1048576 bytes"},

@@ -68,8 +68,12 @@ TEST_F(TlsCatalog, EveryCasePassesOverVerifiedTls) {
     ASSERT_EQ(rep.cases.size(), catalog_size_) << rep.note;
     EXPECT_TRUE(rep.note.empty()) << rep.note;
     for (const auto& r : rep.cases) {
-        EXPECT_EQ(r.behavior, report::verdict::ok) << r.id << ": " << r.reason;
-        EXPECT_EQ(r.behavior_close, report::verdict::ok) << r.id << ": " << r.reason;
+        // 7.1.6 and 7.13.x only observe: INFORMATIONAL whatever happens.
+        const auto want = r.behavior_close == report::verdict::informational
+                              ? report::verdict::informational
+                              : report::verdict::ok;
+        EXPECT_EQ(r.behavior, want) << r.id << ": " << r.reason;
+        EXPECT_EQ(r.behavior_close, want) << r.id << ": " << r.reason;
     }
 }
 
