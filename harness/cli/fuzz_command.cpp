@@ -50,6 +50,17 @@ json finding_json(const live_fuzz::finding& f, const std::string& file, const st
     return j;
 }
 
+// Written next to its name, then renamed: an interrupted write leaves no half report.
+void write_report(const json& report, const std::string& path) {
+    std::error_code ec;
+    auto tmp = path + ".tmp";
+    std::FILE* fp = std::fopen(tmp.c_str(), "wb");
+    bool ok = fp && std::fputs((report.dump(2) + "\n").c_str(), fp) >= 0;
+    if (fp) ok = std::fclose(fp) == 0 && ok;
+    if (ok) fs::rename(tmp, path, ec);
+    if (!ok || ec) fmt::print(stderr, "wsspec fuzz: cannot write {}\n", path);
+}
+
 } // namespace
 
 int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
@@ -108,8 +119,18 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
         probe.tls = a.tls;
         probe.seed = a.seed;
         if (auto up = engine::target_upgrades(probe); !up) {
-            fmt::print(stderr, "wsspec fuzz: {}: no WebSocket connection: {}\n", target.url(),
-                       up.error().message);
+            const std::string why = "no WebSocket connection: " + up.error().message;
+            fmt::print(stderr, "wsspec fuzz: {}: {}\n", target.url(), why);
+            write_report({{"tool", "wsspec"},
+                          {"version", std::string(version())},
+                          {"command", "fuzz"},
+                          {"target", a.url.empty() ? "built-in reference server" : a.url},
+                          {"seed", a.seed},
+                          {"runs", 0},
+                          {"stopped_because", "unreachable"},
+                          {"error", why},
+                          {"findings", json::array()}},
+                         (fs::path(a.out_dir) / "fuzz.json").string());
             return exit_unreachable;
         }
     }
@@ -221,14 +242,7 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
                    {"interrupted", summary.interrupted},
                    {"findings", findings}};
     auto report_path = (out / "fuzz.json").string();
-    {
-        auto tmp = report_path + ".tmp";
-        std::FILE* fp = std::fopen(tmp.c_str(), "wb");
-        bool ok = fp && std::fputs((report.dump(2) + "\n").c_str(), fp) >= 0;
-        if (fp) ok = std::fclose(fp) == 0 && ok;
-        if (ok) fs::rename(tmp, report_path, ec);
-        if (!ok || ec) fmt::print(stderr, "wsspec fuzz: cannot write {}\n", report_path);
-    }
+    write_report(report, report_path);
     fmt::print("{} runs in {:.1f} s ({:.0f} runs/s), {} findings, stopped: {}; summary: {}\n",
                summary.runs, summary.seconds,
                summary.seconds > 0 ? summary.runs / summary.seconds : 0.0, summary.findings.size(),

@@ -109,6 +109,9 @@ TEST_P(Hostile, FuzzRefusesWhatIsNotAWebSocketServerAndEndsInTime) {
     if (e.run_exit == 3) {
         EXPECT_EQ(o.code, 3) << o.output; // not "0 findings": there was nothing to fuzz
         EXPECT_NE(o.output.find("no WebSocket connection"), std::string::npos) << o.output;
+        auto j = nlohmann::json::parse(slurp(dir / "fuzz.json")); // the reason is kept
+        EXPECT_EQ(j["runs"], 0);
+        EXPECT_NE(j["error"].get<std::string>().find("no WebSocket connection"), std::string::npos);
     } else {
         // It upgrades, then misbehaves: the fuzzer ends by itself, with findings or a crash.
         EXPECT_TRUE(o.code == 0 || o.code == 1) << o.output;
