@@ -65,7 +65,10 @@ result<std::vector<case_def>> load_case_file(std::string_view json_text,
     std::set<std::string> seen;
     for (const auto& e : *entries) {
         auto c = detail::parse_case(e.entry, e.origin, group);
-        if (!c) return c.error();
+        if (!c)
+            return e.row.empty()
+                       ? c.error()
+                       : make_error(c.error().message + " (" + e.row + ")", c.error().kind);
         if (!seen.insert(c->id).second) return e.origin.error("duplicate case id " + c->id);
         out.push_back(std::move(*c));
     }

@@ -533,6 +533,21 @@ TEST(CaseLoaderFamily, ParamsTable) {
     EXPECT_EQ(cases[2].steps.at(0).frame.opcode, 0x2);
 }
 
+// A bad value in one row of a table: the error names the file, the case the row became, the
+// field, and the family entry and row it came from.
+TEST(CaseLoaderFamily, ABadRowIsNamed) {
+    json entry = base_case;
+    entry["id"] = "f.{n}";
+    entry["steps"] =
+        json::parse(R"j([{"send": {"opcode": "text", "payload": {"hex": "{hex}"}}}])j");
+    entry["params"] =
+        json::parse(R"j({"columns": ["n", "hex"], "rows": [[1, "cebae1"], [2, "zz"]]})j");
+    auto e = error_of(json{{"group", "t"}, {"cases", json::array({entry})}}.dump());
+    EXPECT_NE(e.find("f.json: case f.2: steps[0].send.payload: not a hex digit"), std::string::npos)
+        << e;
+    EXPECT_NE(e.find("(family cases[0], row 2 {\"hex\":\"zz\",\"n\":2})"), std::string::npos) << e;
+}
+
 TEST(CaseLoaderFamily, CrossProduct) {
     auto cases = family(R"j({"id": "f.{v}.{how}",
         "params": [{"v": 1, "text": "a"}, {"v": 2, "text": "bb"}],

@@ -147,10 +147,21 @@ result<std::vector<expanded_case>> expand_cases(const json& file, const where& w
         if (!entry.is_object()) return cw.error("expected a case object");
         auto rows = family_rows(entry, cw);
         if (!rows) return rows.error();
-        for (const auto& row : *rows) {
+        const bool family = entry.contains("params") || entry.contains("cross");
+        for (std::size_t k = 0; k < rows->size(); ++k) {
+            const auto& row = (*rows)[k];
+            std::string where_row;
+            if (family) {
+                std::string values = row.dump();
+                if (values.size() > 100) values = values.substr(0, 100) + " …";
+                where_row = "family cases[" + std::to_string(i) + "], row " +
+                            std::to_string(k + 1) + " " + values;
+            }
             auto c = resolve(entry, row, file, cw);
-            if (!c) return c.error();
-            out.push_back({std::move(*c), cw});
+            if (!c)
+                return make_error(c.error().message + (family ? " (" + where_row + ")" : ""),
+                                  c.error().kind);
+            out.push_back({std::move(*c), cw, std::move(where_row)});
         }
     }
     return out;

@@ -15,6 +15,9 @@ namespace wsspec::catalog::detail {
 struct expanded_case {
     json entry;
     where origin; // the entry in the file, for errors before the id is known
+    // For a case expanded from a family: "family cases[6], row 4 {"id": "6.5.4", …}", so an
+    // error in one row of a table names that row. Empty for a plain case.
+    std::string row;
 };
 
 result<std::vector<expanded_case>> expand_cases(const json& file, const where& w);
