@@ -186,6 +186,17 @@ private:
         ::close(c);
     }
 
+    // Sends `chunk` again and again, dropping what the client sends, until it goes away or
+    // `for_at_most` has passed.
+    void flood(int c, const std::string& chunk, std::chrono::seconds for_at_most) {
+        auto end = clock::now() + for_at_most;
+        std::string sink;
+        while (clock::now() < end && send_all(c, chunk)) {
+            sink.clear();
+            if (!read_some(c, sink, 0)) break;
+        }
+    }
+
     // Reads and drops what the client sends until it closes, for at most `ms`.
     void drain(int c, int ms) {
         std::string sink;
@@ -263,26 +274,13 @@ private:
             std::string pings;
             for (int i = 0; i < 256; ++i)
                 pings += "\x89\x04ping"s;
-            auto end = clock::now() + std::chrono::seconds(20);
-            std::string sink;
-            while (clock::now() < end && send_all(c, pings)) {
-                sink.clear();
-                if (!read_some(c, sink, 0)) break;
-            }
+            flood(c, pings, std::chrono::seconds(20));
             break;
         }
-        case hostile::endless_message: {
-            if (!send_all(c, switching(accept) + "\x01\x7e\x10\x00"s + std::string(4096, 'a')))
-                break;
-            const std::string more = "\x00\x7e\x10\x00"s + std::string(4096, 'a');
-            auto end = clock::now() + std::chrono::seconds(60);
-            std::string sink;
-            while (clock::now() < end && send_all(c, more)) {
-                sink.clear();
-                if (!read_some(c, sink, 0)) break;
-            }
+        case hostile::endless_message:
+            if (send_all(c, switching(accept) + "\x01\x7e\x10\x00"s + std::string(4096, 'a')))
+                flood(c, "\x00\x7e\x10\x00"s + std::string(4096, 'a'), std::chrono::seconds(60));
             break;
-        }
         default: break;
         }
         ::close(c);

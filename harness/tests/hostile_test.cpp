@@ -60,6 +60,12 @@ void PrintTo(const expectation& e, std::ostream* os) {
 
 class Hostile : public ::testing::TestWithParam<expectation> {};
 
+// A fresh directory per command and behaviour: tests of one binary may run side by side.
+std::filesystem::path scratch_dir(const std::string& command, hostile how) {
+    return temp_dir("hostile-" + command + "-" +
+                    std::string(testing::hostile_names[static_cast<int>(how)]));
+}
+
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -68,8 +74,7 @@ std::string slurp(const std::filesystem::path& p) {
 TEST_P(Hostile, RunEndsWithTheDocumentedExitCodeAndAValidReport) {
     const auto& e = GetParam();
     testing::hostile_server srv(e.how);
-    auto dir = temp_dir(std::string("hostile-run-") +
-                        std::string(testing::hostile_names[static_cast<int>(e.how)]));
+    auto dir = scratch_dir("run", e.how);
     // A few cases of every kind of wait: echo, ping, a must-fail frame, fragments.
     auto o = wsspec_cli(
         "run -q -j 4 -c '1.1.1,1.2.2,2.2,3.1,5.3' -o " + dir.string() + " " + srv.url(), 90);
@@ -91,8 +96,7 @@ TEST_P(Hostile, RunEndsWithTheDocumentedExitCodeAndAValidReport) {
 TEST_P(Hostile, LoadEndsWithTheDocumentedExitCode) {
     const auto& e = GetParam();
     testing::hostile_server srv(e.how);
-    auto dir = temp_dir(std::string("hostile-load-") +
-                        std::string(testing::hostile_names[static_cast<int>(e.how)]));
+    auto dir = scratch_dir("load", e.how);
     auto o = wsspec_cli(
         "load -q -c 2 --duration 1 --timeout 2 -o " + dir.string() + " " + srv.url(), 60);
     EXPECT_EQ(o.code, e.load_exit) << o.output;
@@ -102,8 +106,7 @@ TEST_P(Hostile, LoadEndsWithTheDocumentedExitCode) {
 TEST_P(Hostile, FuzzRefusesWhatIsNotAWebSocketServerAndEndsInTime) {
     const auto& e = GetParam();
     testing::hostile_server srv(e.how);
-    auto dir = temp_dir(std::string("hostile-fuzz-") +
-                        std::string(testing::hostile_names[static_cast<int>(e.how)]));
+    auto dir = scratch_dir("fuzz", e.how);
     auto o = wsspec_cli(
         "fuzz -q --runs 20 --no-shrink --hang-timeout 1 -o " + dir.string() + " " + srv.url(), 90);
     if (e.run_exit == 3) {
