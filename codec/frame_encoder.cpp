@@ -70,12 +70,16 @@ encode_result encode_frame(const frame_options& f, std::span<const std::uint8_t>
     return {codec_error::none, total};
 }
 
+std::size_t write_frame_header(const frame_spec& spec, std::uint64_t payload_length,
+                               std::uint8_t* out) noexcept {
+    return put_header(out, spec.fin, spec.rsv, spec.opcode_nibble, spec.mask,
+                      spec.declared_length.value_or(payload_length), spec.encoding);
+}
+
 std::size_t write_frame(std::vector<std::uint8_t>& out, const frame_spec& spec,
                         std::span<const std::uint8_t> payload) {
     std::uint8_t header[max_header_size];
-    std::uint64_t declared = spec.declared_length.value_or(payload.size());
-    std::size_t h = put_header(header, spec.fin, spec.rsv, spec.opcode_nibble, spec.mask, declared,
-                               spec.encoding);
+    std::size_t h = write_frame_header(spec, payload.size(), header);
     std::size_t start = out.size();
     out.insert(out.end(), header, header + h);
     out.insert(out.end(), payload.begin(), payload.end());

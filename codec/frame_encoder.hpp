@@ -59,6 +59,13 @@ struct frame_spec {
     std::optional<std::uint64_t> declared_length; // defaults to the payload size
 };
 
+// Writes the header write_frame() would write for a payload of `payload_length` bytes; `out`
+// needs max_header_size bytes. Returns the header size. With it a caller can stream a large
+// payload after the header (masked with apply_mask at the payload offset) instead of building
+// the whole frame.
+std::size_t write_frame_header(const frame_spec& spec, std::uint64_t payload_length,
+                               std::uint8_t* out) noexcept;
+
 // Appends the frame to out; returns the number of bytes appended.
 std::size_t write_frame(std::vector<std::uint8_t>& out, const frame_spec& spec,
                         std::span<const std::uint8_t> payload);

@@ -131,6 +131,9 @@ struct case_def {
     bool close_failure_fatal = false;
     bool wrong_endpoint_fatal = false;
     bool suppress_close = false;
+    // Close once this many events have arrived, whether or not they match (0: only when they
+    // match). Autobahn's category 9 closes after the first echo and judges it.
+    std::uint32_t close_after_events = 0;
     // Pongs are matched in their own order, apart from messages: a server may answer a ping
     // before it echoes a message that arrived earlier (RFC 6455 orders neither against the
     // other; the echo is the application's, the pong the endpoint's).

@@ -202,6 +202,7 @@ json case_to_json(const case_def& c) {
     if (c.close_failure_fatal) j["close_failure_fatal"] = true;
     if (c.wrong_endpoint_fatal) j["wrong_endpoint_fatal"] = true;
     if (c.suppress_close) j["suppress_close"] = true;
+    if (c.close_after_events) j["close_after_events"] = c.close_after_events;
     if (c.pongs_apart) j["pongs_apart"] = true;
     if (c.informational) j["informational"] = true;
     if (!c.quirks.empty()) j["quirks"] = c.quirks;

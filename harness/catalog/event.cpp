@@ -90,16 +90,24 @@ bool event_matches(const event& expected, const event& received) {
 }
 
 std::string describe(const event_list& events) {
+    // A reason stays readable when a peer sent thousands of events (fragments echoed one by one).
+    constexpr std::size_t shown = 8;
     std::string s = "[";
-    for (std::size_t i = 0; i < events.size(); ++i)
+    for (std::size_t i = 0; i < std::min(events.size(), shown); ++i)
         s += (i ? ", " : "") + describe(events[i]);
+    if (events.size() > shown) s += fmt::format(", … {} more", events.size() - shown);
     return s + "]";
 }
 
 nlohmann::json to_report_json(const event_list& events) {
     using nlohmann::json;
     json a = json::array();
-    for (const auto& e : events) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (i == max_report_events) {
+            a.push_back({"more", events.size() - i});
+            break;
+        }
+        const auto& e = events[i];
         switch (e.type) {
         case event::kind::text: a.push_back({"message", preview(e.data, 64), false}); break;
         case event::kind::binary: a.push_back({"message", preview(e.data, 64), true}); break;

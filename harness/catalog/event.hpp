@@ -58,7 +58,9 @@ bool event_matches(const event& expected, const event& received);
 
 // "[message text 5 B "Hello", pong 0 B]", payloads cut to 40 bytes.
 std::string describe(const event_list& events);
-// Report form (Autobahn's: ["message", preview, is_binary], ["pong", preview], …).
+// Report form (Autobahn's: ["message", preview, is_binary], ["pong", preview], …); past
+// max_report_events one last ["more", N] says how many were left out.
+inline constexpr std::size_t max_report_events = 1000;
 nlohmann::json to_report_json(const event_list& events);
 
 } // namespace wsspec::catalog

@@ -1,6 +1,7 @@
 #include "harness/catalog/payload.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -60,22 +61,45 @@ payload payload::digest(std::uint64_t size, const sha1_digest& sha1, bytes head)
     return p;
 }
 
+payload payload::compared(std::uint64_t size, bytes head, std::shared_ptr<const payload> with,
+                          std::optional<difference> first_difference) {
+    payload p;
+    p.form_ = form::compared;
+    p.size_ = size;
+    p.data_ = std::move(head);
+    p.reference_ = std::move(with);
+    p.differs_ = first_difference;
+    return p;
+}
+
 void payload::generate(std::uint64_t offset, std::span<std::uint8_t> out) const {
-    if (form_ == form::literal || form_ == form::digest) {
-        for (std::size_t i = 0; i < out.size(); ++i) {
-            std::uint64_t at = offset + i;
-            out[i] = at < data_.size() ? data_[static_cast<std::size_t>(at)] : 0;
-        }
+    if (form_ == form::literal || form_ == form::digest || form_ == form::compared) {
+        // Past the bytes there are (a digest's head): zeros.
+        const std::size_t have =
+            offset < data_.size()
+                ? std::min(out.size(), data_.size() - static_cast<std::size_t>(offset))
+                : 0;
+        if (have) std::memcpy(out.data(), data_.data() + offset, have);
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(have), out.end(), std::uint8_t{0});
         return;
     }
     if (form_ == form::any || data_.empty()) {
         std::fill(out.begin(), out.end(), std::uint8_t{0});
         return;
     }
-    std::size_t k = static_cast<std::size_t>(offset % data_.size());
-    for (auto& b : out) {
-        b = data_[k];
-        if (++k == data_.size()) k = 0;
+    // One period byte by byte, then doubling: a copy whose length is a multiple of the period
+    // continues the pattern (category 9 generates over 100 MiB of it per run).
+    const std::size_t unit = data_.size();
+    std::size_t k = static_cast<std::size_t>(offset % unit);
+    const std::size_t first = std::min(out.size(), unit);
+    for (std::size_t i = 0; i < first; ++i) {
+        out[i] = data_[k];
+        if (++k == unit) k = 0;
+    }
+    for (std::size_t filled = first; filled < out.size();) {
+        const std::size_t n = std::min(filled, out.size() - filled);
+        std::memcpy(out.data() + filled, out.data(), n);
+        filled += n;
     }
 }
 
@@ -96,6 +120,8 @@ bytes& payload::edit() {
 
 sha1_digest payload::sha1() const {
     if (form_ == form::digest) return sha1_;
+    // Equal to its reference, it has the reference's digest; a difference leaves it unknown.
+    if (form_ == form::compared) return reference_ && !differs_ ? reference_->sha1() : sha1_;
     EVP_MD_CTX* ctx = new_sha1();
     const std::uint64_t total = size();
     bytes buf(static_cast<std::size_t>(std::min<std::uint64_t>(total, block)));
@@ -111,6 +137,13 @@ bool payload::matches(const payload& received) const {
     const std::uint64_t total = size();
     if (total != received.size()) return false;
     if (form_ == form::any || received.form_ == form::any) return true;
+    if (received.form_ == form::compared || form_ == form::compared) {
+        const payload& c = received.form_ == form::compared ? received : *this;
+        const payload& other = received.form_ == form::compared ? *this : received;
+        if (c.differs_ || !c.reference_) return false;
+        // Equal to its reference: the content is the reference's.
+        return *c.reference_ == other || c.reference_->matches(other);
+    }
     if (form_ == form::digest || received.form_ == form::digest) return sha1() == received.sha1();
     if (form_ == form::literal && received.form_ == form::literal) return data_ == received.data_;
     // A pattern on either side: compare block by block.
@@ -137,12 +170,47 @@ void payload_sink::start_hashing() {
     sha_ = ctx;
 }
 
+void payload_sink::expect(std::shared_ptr<const payload> reference) {
+    if (reference && (reference->kind() == payload::form::literal ||
+                      reference->kind() == payload::form::pattern))
+        reference_ = std::move(reference);
+    else
+        reference_.reset();
+}
+
+void payload_sink::compare(std::span<const std::uint8_t> chunk, std::uint64_t offset) {
+    if (differs_ || offset >= reference_->size()) return; // a size mismatch says the rest
+    std::uint8_t want[16 * 1024];
+    chunk = chunk.first(static_cast<std::size_t>(
+        std::min<std::uint64_t>(chunk.size(), reference_->size() - offset)));
+    for (std::size_t at = 0; at < chunk.size(); at += sizeof want) {
+        const std::size_t n = std::min(sizeof want, chunk.size() - at);
+        reference_->generate(offset + at, std::span(want, n));
+        if (std::memcmp(want, chunk.data() + at, n) == 0) continue;
+        std::size_t i = 0;
+        while (want[i] == chunk[at + i])
+            ++i;
+        differs_ = difference{offset + at + i, want[i], chunk[at + i]};
+        return;
+    }
+}
+
 void payload_sink::append(std::span<const std::uint8_t> chunk) {
+    if (reference_) compare(chunk, size_);
     size_ += chunk.size();
-    if (!sha_ && kept_.size() + chunk.size() <= kept_bytes) {
+    if (!past_kept_ && !sha_ && kept_.size() + chunk.size() <= kept_bytes) {
         kept_.insert(kept_.end(), chunk.begin(), chunk.end());
         return;
     }
+    if (!past_kept_ && reference_) {
+        // Compared as it streams: only the first bytes are kept, for previews.
+        past_kept_ = true;
+        kept_.resize(std::min<std::size_t>(kept_.size(), 64));
+        auto head = chunk.first(std::min<std::size_t>(chunk.size(), 64 - kept_.size()));
+        kept_.insert(kept_.end(), head.begin(), head.end());
+        return;
+    }
+    if (past_kept_) return;
     if (!sha_) {
         // Keep the first bytes for previews, even when one chunk goes past kept_bytes.
         auto room = kept_bytes - std::min(kept_bytes, kept_.size());
@@ -157,7 +225,9 @@ void payload_sink::append(std::span<const std::uint8_t> chunk) {
 
 payload payload_sink::finish() {
     payload p;
-    if (sha_) {
+    if (past_kept_) {
+        p = payload::compared(size_, std::move(kept_), std::move(reference_), differs_);
+    } else if (sha_) {
         auto d = final_sha1(static_cast<EVP_MD_CTX*>(sha_));
         sha_ = nullptr;
         kept_.resize(std::min<std::size_t>(kept_.size(), 64));
@@ -167,7 +237,32 @@ payload payload_sink::finish() {
     }
     kept_ = {};
     size_ = 0;
+    reference_.reset();
+    differs_.reset();
+    past_kept_ = false;
     return p;
+}
+
+std::optional<difference> first_difference(const payload& expected, const payload& received) {
+    if (expected.size() != received.size()) return std::nullopt;
+    if (received.kind() == payload::form::compared)
+        return received.reference() && *received.reference() == expected
+                   ? received.first_difference()
+                   : std::nullopt;
+    auto known = [](const payload& p) {
+        return p.kind() == payload::form::literal || p.kind() == payload::form::pattern;
+    };
+    if (!known(expected) || !known(received)) return std::nullopt;
+    const std::uint64_t total = expected.size();
+    bytes a(static_cast<std::size_t>(std::min<std::uint64_t>(total, block))), b(a.size());
+    for (std::uint64_t at = 0; at < total; at += a.size()) {
+        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(a.size(), total - at));
+        expected.generate(at, std::span(a).first(n));
+        received.generate(at, std::span(b).first(n));
+        for (std::size_t i = 0; i < n; ++i)
+            if (a[i] != b[i]) return difference{at + i, a[i], b[i]};
+    }
+    return std::nullopt;
 }
 
 std::string to_hex(std::span<const std::uint8_t> b) {
@@ -259,7 +354,8 @@ json payload_to_json(const payload& p) {
             return {{"pattern", std::string(p.data().begin(), p.data().end())}, {"size", p.size()}};
         return {{"pattern_hex", to_hex(p.data())}, {"size", p.size()}};
     case payload::form::any:
-    case payload::form::digest: return {{"size", p.size()}};
+    case payload::form::digest:
+    case payload::form::compared: return {{"size", p.size()}};
     }
     return nullptr;
 }
@@ -267,7 +363,8 @@ json payload_to_json(const payload& p) {
 std::string preview(const payload& p, std::size_t max) {
     if (p.kind() == payload::form::any) return fmt::format("({} bytes, any content)", p.size());
     bytes head(static_cast<std::size_t>(std::min<std::uint64_t>(p.size(), max)));
-    if (p.kind() == payload::form::digest) head.resize(std::min(head.size(), p.data().size()));
+    if (p.kind() == payload::form::digest || p.kind() == payload::form::compared)
+        head.resize(std::min(head.size(), p.data().size()));
     p.generate(0, head);
     std::string s;
     // Text if it is UTF-8 so far: the cut may fall inside a character.
@@ -288,6 +385,10 @@ std::string describe(const payload& p, std::size_t max_preview) {
         return fmt::format("{} B {} sha1 {}", p.size(), preview(p, max_preview),
                            to_hex(std::span(d).first(8)));
     }
+    case payload::form::compared:
+        return fmt::format("{} B {} ({} the expected payload, compared as it arrived)", p.size(),
+                           preview(p, max_preview),
+                           p.first_difference() ? "differing from" : "equal to");
     case payload::form::pattern:
         if (p.size() > max_preview)
             return fmt::format("{} B pattern {}", p.size(), preview(payload(p.data()), 16));

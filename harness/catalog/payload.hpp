@@ -8,6 +8,8 @@
 // {"pattern_hex": ..., "size": N}, and in expectations only {"size": N} (any content).
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +24,12 @@ namespace wsspec::catalog {
 using bytes = std::vector<std::uint8_t>;
 using sha1_digest = std::array<std::uint8_t, 20>;
 
+// Where two payloads of the same size first differ.
+struct difference {
+    std::uint64_t offset = 0;
+    std::uint8_t expected = 0, received = 0;
+};
+
 class payload {
 public:
     enum class form : std::uint8_t {
@@ -29,6 +37,9 @@ public:
         pattern, // unit repeated and cut to size()
         any,     // expectations: any content of size()
         digest,  // received and too large to keep: size() and sha1() only
+        // received, too large to keep, and compared with the expected payload as it streamed
+        // in: size(), the first bytes, reference() and the first difference (none: equal)
+        compared,
     };
 
     payload() = default;
@@ -37,11 +48,14 @@ public:
     static payload pattern(bytes unit, std::uint64_t size);
     static payload any(std::uint64_t size);
     static payload digest(std::uint64_t size, const sha1_digest& sha1, bytes head);
+    static payload compared(std::uint64_t size, bytes head, std::shared_ptr<const payload> with,
+                            std::optional<difference> first_difference);
 
     form kind() const noexcept { return form_; }
     std::uint64_t size() const noexcept { return form_ == form::literal ? data_.size() : size_; }
     bool empty() const noexcept { return size() == 0; }
-    // literal: the bytes; pattern: the unit; digest: the first bytes (for previews); any: empty.
+    // literal: the bytes; pattern: the unit; digest, compared: the first bytes (for previews);
+    // any: empty.
     const bytes& data() const noexcept { return data_; }
     // Every byte (literal or pattern); a digest or `any` yields what it has.
     bytes materialize() const;
@@ -51,8 +65,12 @@ public:
     // Bytes [offset, offset + out.size()) of a literal or pattern payload.
     void generate(std::uint64_t offset, std::span<std::uint8_t> out) const;
     sha1_digest sha1() const;
+    // compared: what it was compared with, and where it first differed from it.
+    const payload* reference() const noexcept { return reference_.get(); }
+    const std::optional<difference>& first_difference() const noexcept { return differs_; }
 
-    // The same content (for `any`: the same size). Either side may be any form.
+    // The same content (for `any`: the same size). Either side may be any form; a `compared`
+    // payload that differed from its reference matches nothing but `any`.
     bool matches(const payload& received) const;
     // Exact identity of the description (the writer's round trip), not of the content.
     bool operator==(const payload& o) const {
@@ -64,10 +82,17 @@ private:
     std::uint64_t size_ = 0; // not for literals, whose bytes edit() may resize: use size()
     bytes data_;
     sha1_digest sha1_{};
+    std::shared_ptr<const payload> reference_; // compared
+    std::optional<difference> differs_;        // compared
 };
 
-// Streams a message's bytes in: keeps them up to `kept_bytes`, past that hashes them and keeps
-// only the first bytes. A 16 MiB echo costs 20 bytes of digest, not 16 MiB.
+// Where `received` first differs from `expected`, when both are known byte by byte (literal,
+// pattern, or `compared` against `expected`) and have the same size; none otherwise.
+std::optional<difference> first_difference(const payload& expected, const payload& received);
+
+// Streams a message's bytes in: keeps them up to `kept_bytes`; past that keeps only the first
+// bytes and either compares the rest with the payload the case expects (expect()) or hashes it.
+// A 16 MiB echo costs a few bytes, not 16 MiB, and its first wrong byte is still named.
 class payload_sink {
 public:
     static constexpr std::size_t kept_bytes = 64 * 1024;
@@ -76,15 +101,22 @@ public:
     payload_sink(const payload_sink&) = delete;
     payload_sink& operator=(const payload_sink&) = delete;
 
+    // For the message now starting: compare it with `reference` (literal or pattern) as it
+    // streams in, instead of hashing it. Null: hash. Reset by finish().
+    void expect(std::shared_ptr<const payload> reference);
     void append(std::span<const std::uint8_t> chunk);
     payload finish(); // and start over
     std::uint64_t size() const noexcept { return size_; }
 
 private:
     void start_hashing();
+    void compare(std::span<const std::uint8_t> chunk, std::uint64_t offset);
     bytes kept_;
     std::uint64_t size_ = 0;
-    void* sha_ = nullptr; // EVP_MD_CTX, once past kept_bytes
+    void* sha_ = nullptr; // EVP_MD_CTX, once past kept_bytes without a reference
+    std::shared_ptr<const payload> reference_;
+    std::optional<difference> differs_;
+    bool past_kept_ = false;
 };
 
 result<payload> parse_payload(const nlohmann::json& j, bool expectation = false);

@@ -38,7 +38,10 @@ struct observation {
     std::optional<std::uint16_t> local_close_code;
     std::optional<report::violation> violation; // first RFC violation by the peer
     std::string limit_exceeded; // the peer passed wsspec's frame/message limit: why, in words
-    double duration_ms = 0;     // handshake done → TCP closed
+    // What a step saw that the events do not say (a repeat step: which round trip went wrong,
+    // and how); added to the reason of a verdict that is not OK.
+    std::string step_detail;
+    double duration_ms = 0; // handshake done → TCP closed
     report::case_metrics metrics;
 };
 

@@ -1,9 +1,10 @@
 #include "harness/engine/scheduler.hpp"
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
-#include <thread>
 
 namespace wsspec::engine {
 
@@ -23,12 +24,40 @@ bool handshake_unanswered(const catalog::case_def& c, const report::case_result&
            r.http_response.empty() && r.behavior != report::verdict::error;
 }
 
+// The order cases are started in: the large ones first (they take longest, the rest overlap
+// them), each part in catalog order.
+std::vector<std::size_t> start_order(const std::vector<std::uint64_t>& weight) {
+    std::vector<std::size_t> order;
+    for (int heavy = 1; heavy >= 0; --heavy)
+        for (std::size_t i = 0; i < weight.size(); ++i)
+            if ((weight[i] > 0) == (heavy == 1)) order.push_back(i);
+    return order;
+}
+
 } // namespace
+
+std::uint64_t memory_weight(const catalog::case_def& c) {
+    std::uint64_t largest = 0;
+    for (const auto& s : c.steps)
+        if (s.type == catalog::step_def::kind::send)
+            largest = std::max(largest, s.frame.data.size());
+    for (const auto& e : c.expect)
+        for (const auto& outcome : e.outcomes)
+            for (const auto& ev : outcome)
+                largest = std::max(largest, ev.data.size());
+    return largest >= (std::uint64_t{1} << 20) ? largest : 0;
+}
 
 void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o,
                const schedule_options& so, report::run_report& report) {
     std::vector<std::optional<report::case_result>> results(cases.size());
-    std::atomic<std::size_t> next{0};
+    std::vector<std::uint64_t> weight;
+    for (const auto& c : cases)
+        weight.push_back(memory_weight(c));
+    std::vector<std::size_t> queue = start_order(weight);
+    std::mutex qm;
+    std::condition_variable qcv;
+    std::uint64_t in_flight = 0; // weight of the cases running
     std::atomic<bool> crashed{false};
     std::atomic<bool> gave_up{false};
     std::mutex m;
@@ -39,12 +68,36 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
     std::size_t unanswered = 0;
     std::string give_up_reason;
 
+    auto stopped = [&] { return crashed || gave_up || (so.interrupted && *so.interrupted); };
+    // The next case that fits the memory budget; none once all are started or the run stops.
+    auto take = [&]() -> std::optional<std::size_t> {
+        std::unique_lock lock(qm);
+        for (;;) {
+            if (stopped() || queue.empty()) return std::nullopt;
+            for (auto it = queue.begin(); it != queue.end(); ++it) {
+                const std::uint64_t w = weight[*it];
+                if (w == 0 || in_flight == 0 || in_flight + w <= so.memory_budget) {
+                    const std::size_t i = *it;
+                    queue.erase(it);
+                    in_flight += w;
+                    return i;
+                }
+            }
+            qcv.wait_for(lock, std::chrono::milliseconds(100)); // a large case must end first
+        }
+    };
+
     auto worker = [&] {
         for (;;) {
-            if (crashed || gave_up || (so.interrupted && *so.interrupted)) return;
-            std::size_t i = next++;
-            if (i >= cases.size()) return;
+            auto next = take();
+            if (!next) return;
+            const std::size_t i = *next;
             auto r = run_case(cases[i], o);
+            {
+                std::lock_guard lock(qm);
+                in_flight -= weight[i];
+            }
+            qcv.notify_all();
             {
                 std::lock_guard lock(m);
                 if (!handshake_unanswered(cases[i], r)) {

@@ -31,17 +31,23 @@ assembler_options assembler_for(const session_options& o) {
 } // namespace
 
 session::session(std::unique_ptr<transport::stream> s, observation& obs, const session_options& o)
-    : s_(std::move(s)), obs_(obs), opt_(o), rng_(o.seed), assembler_(assembler_for(o)),
-      rx_(64 * 1024), t0_(clock::now()) {}
+    : s_(std::move(s)), obs_(obs), opt_(o), rng_(o.seed), control_rng_(o.seed ^ 0xc0c0c0c0u),
+      assembler_(assembler_for(o)), rx_(64 * 1024), t0_(clock::now()) {}
 
 void session::log(const char* what, std::string text) {
     if (!opt_.wirelog) return;
     double ms = std::chrono::duration<double, std::milli>(clock::now() - t0_).count();
+    if (opt_.wirelog->size() + 1 == max_wirelog_entries) {
+        opt_.wirelog->push_back(
+            {ms, "NOTE", fmt::format("the wire log stops here ({} entries)", max_wirelog_entries)});
+        return;
+    }
+    if (opt_.wirelog->size() >= max_wirelog_entries) return;
     opt_.wirelog->push_back({ms, what, std::move(text)});
 }
 
-mask_key session::next_key() noexcept {
-    auto v = rng_();
+mask_key session::next_key(std::mt19937_64& rng) noexcept {
+    auto v = rng();
     return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
             static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 24)};
 }
@@ -49,7 +55,7 @@ mask_key session::next_key() noexcept {
 std::optional<mask_key> session::automatic_mask() noexcept {
     // RFC 6455 §5.1: "A server MUST NOT mask any frames that it sends to the client."
     if (opt_.peer == peer_role::client) return std::nullopt;
-    return next_key();
+    return next_key(control_frame_ ? control_rng_ : rng_);
 }
 
 void session::feed_initial(std::span<const std::uint8_t> bytes) {
@@ -60,19 +66,54 @@ void session::feed_initial(std::span<const std::uint8_t> bytes) {
 
 void session::write_now(std::span<const std::uint8_t> bytes) {
     if (tcp_closed_ || bytes.empty()) return;
-    log("TX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
-    auto r = s_->write_all(bytes, clock::now() + opt_.timeouts.write);
-    if (r.status == transport::io_status::timeout) {
-        drop("the peer stopped reading (write timed out)");
-    } else if (!r.ok()) {
-        if (obs_.not_clean_reason.empty() && !obs_.was_clean)
-            obs_.not_clean_reason =
-                "the peer closed the connection while the harness was writing (" +
-                std::string(transport::to_string(r.status)) + ")";
-        on_tcp_end(r.status); // the peer is gone; what it sent before still counts
-    } else {
-        obs_.metrics.bytes_sent += bytes.size();
+    if (logging()) log("TX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
+    // Writes in slices, reading between them: a peer that answers while it reads (an echo per
+    // frame) may wait for us to read before it reads on. Only a peer that takes nothing for the
+    // write timeout has stopped reading.
+    using namespace std::chrono_literals;
+    auto progress = clock::now();
+    while (!bytes.empty() && !tcp_closed_) {
+        auto r = s_->write_all(bytes, clock::now() + 20ms);
+        obs_.metrics.bytes_sent += r.bytes;
+        bytes = bytes.subspan(r.bytes);
+        if (r.ok()) return;
+        if (r.status != transport::io_status::timeout) {
+            if (obs_.not_clean_reason.empty() && !obs_.was_clean)
+                obs_.not_clean_reason =
+                    "the peer closed the connection while the harness was writing (" +
+                    std::string(transport::to_string(r.status)) + ")";
+            on_tcp_end(r.status); // the peer is gone; what it sent before still counts
+            return;
+        }
+        auto now = clock::now();
+        if (r.bytes > 0) {
+            progress = now;
+        } else if (now - progress >= opt_.timeouts.write) {
+            drop("the peer stopped reading (write timed out)");
+            return;
+        }
+        take_in();
     }
+    if (!mid_frame_ && !deferred_.empty()) {
+        // Answers that waited for this write; the caller is not inside a frame.
+        std::vector<std::uint8_t> held;
+        held.swap(deferred_);
+        write_now(held);
+    }
+}
+
+void session::take_in() {
+    if (tcp_closed_) return;
+    const bool was = mid_frame_;
+    mid_frame_ = true; // the write in progress may have stopped inside a frame
+    auto r = s_->read_some(rx_, clock::now());
+    if (r.status == transport::io_status::ok) {
+        obs_.metrics.bytes_received += r.bytes;
+        if (!violated_) process(std::span<std::uint8_t>(rx_.data(), r.bytes));
+    } else if (r.status != transport::io_status::timeout) {
+        on_tcp_end(r.status);
+    }
+    mid_frame_ = was;
 }
 
 void session::flush() {
@@ -84,14 +125,13 @@ void session::flush() {
 
 void session::write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop) {
     flush();
-    begin_partial_frame();
     for (std::size_t pos = 0; pos < bytes.size() && !tcp_closed_; pos += chop) {
+        // Each chop is its own write(); with TCP_NODELAY it leaves as its own segment unless
+        // the peer is behind. Autobahn re-enters its reactor between chops: taking in what
+        // arrived keeps the event order right, without sleeping.
         write_now(bytes.subspan(pos, std::min(chop, bytes.size() - pos)));
-        // Autobahn re-enters its reactor between chops; taking in what arrived keeps the
-        // event order right and gives every chop its own TCP segment.
-        pump_until(clock::now() + std::chrono::microseconds(20));
+        take_in();
     }
-    end_partial_frame(true);
 }
 
 void session::begin_partial_frame() {
@@ -104,7 +144,9 @@ void session::end_partial_frame(bool complete) {
     std::vector<std::uint8_t> held;
     held.swap(deferred_);
     if (complete) {
-        write_now(held);
+        // Behind whatever of the frame is still queued.
+        queue(held);
+        flush();
     } else {
         log("TF", fmt::format("not sent: {} B of automatic frames that would have landed inside "
                               "an unfinished frame",
@@ -116,7 +158,9 @@ void session::write_control(std::uint8_t opcode, std::span<const std::uint8_t> p
     std::vector<std::uint8_t> frame;
     frame_spec spec;
     spec.opcode_nibble = opcode;
+    control_frame_ = true;
     spec.mask = automatic_mask();
+    control_frame_ = false;
     write_frame(frame, spec, payload);
     if (mid_frame_) {
         // Never inside the frame being written: after it (RFC 6455 §5.4, "Control frames MAY be
@@ -189,12 +233,41 @@ void session::on_violation(codec_error e, std::uint64_t offset) {
         send_close(close_code_for(e), describe(e));
 }
 
+// The payload the case expects as message `index`, if every expected outcome that has such a
+// message agrees on it and it is too large to keep: a large echo is compared with it as it
+// arrives instead of hashed.
+std::shared_ptr<const catalog::payload> session::expected_message(std::size_t index) const {
+    if (!case_) return nullptr;
+    const catalog::payload* found = nullptr;
+    for (const auto& e : case_->expect)
+        for (const auto& outcome : e.outcomes) {
+            std::size_t k = 0;
+            for (const auto& ev : outcome) {
+                if (ev.type != catalog::event::kind::text &&
+                    ev.type != catalog::event::kind::binary)
+                    continue;
+                if (k++ != index) continue;
+                if (found && !(*found == ev.data)) return nullptr;
+                found = &ev.data;
+                break;
+            }
+        }
+    if (!found || found->size() <= catalog::payload_sink::kept_bytes) return nullptr;
+    return std::make_shared<const catalog::payload>(*found);
+}
+
 void session::on_message_chunk(const message_result& r) {
-    if (r.frame_begin)
+    if (r.frame_begin && logging())
         log("RF", fmt::format("{} fin={} rsv={} len={}", to_string(assembler_.header().op),
                               assembler_.header().fin, assembler_.header().rsv(),
                               assembler_.header().payload_length));
-    if (r.frame_begin && assembler_.header().op != opcode::cont) message_op_ = r.op;
+    if (r.frame_begin && assembler_.header().op != opcode::cont) {
+        message_op_ = r.op;
+        std::size_t index = 0;
+        for (const auto& e : obs_.received)
+            index += e.type == catalog::event::kind::text || e.type == catalog::event::kind::binary;
+        message_.expect(expected_message(index));
+    }
     message_.append(r.payload);
     if (!r.message_end) return;
     catalog::event e;
@@ -239,8 +312,9 @@ void session::on_close(const message_result& r) {
 }
 
 void session::on_control(const message_result& r) {
-    log("RF",
-        fmt::format("{} len={} {}", to_string(r.op), r.payload.size(), hex_preview(r.payload, 32)));
+    if (logging())
+        log("RF", fmt::format("{} len={} {}", to_string(r.op), r.payload.size(),
+                              hex_preview(r.payload, 32)));
     if (r.op == opcode::ping) {
         if (!close_sent_) write_control(0xA, r.payload);
     } else if (r.op == opcode::pong) {
@@ -253,9 +327,11 @@ void session::on_control(const message_result& r) {
 }
 
 void session::finish_when_done() {
-    if (!case_ || close_sent_ || case_->suppress_close ||
+    if (!case_ || finish_held_ || close_sent_ || case_->suppress_close ||
         case_->close.by != catalog::close_expectation::endpoint::harness)
         return;
+    if (case_->close_after_events && obs_.received.size() >= case_->close_after_events)
+        return send_close(case_->close.codes.front(), "");
     for (const auto& e : case_->expect)
         for (const auto& outcome : e.outcomes) {
             // The peer's close reply comes only once the harness closes: an expected close
@@ -271,7 +347,7 @@ void session::finish_when_done() {
 }
 
 void session::process(std::span<std::uint8_t> bytes) {
-    log("RX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
+    if (logging()) log("RX", fmt::format("{} B {}", bytes.size(), hex_preview(bytes)));
     while (!bytes.empty() && !violated_) {
         auto r = assembler_.feed(bytes);
         bytes = bytes.subspan(r.consumed);

@@ -6,6 +6,7 @@
 // the server does not perform (1 s). Everything the peer sends goes through the strict codec in
 // wsspec's role: the first violation fails the connection and is recorded.
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <random>
@@ -51,8 +52,10 @@ public:
         pending_.insert(pending_.end(), bytes.begin(), bytes.end());
     }
     void flush();
-    // Write bytes now in pieces of `chop`, taking in what the peer sends between pieces.
+    // Write bytes now in pieces of `chop`, each its own write(), taking in what the peer sent
+    // between pieces without waiting. The caller brackets the frame with begin/end_partial_frame.
     void write_chopped(std::span<const std::uint8_t> bytes, std::size_t chop);
+    std::size_t queued() const noexcept { return pending_.size(); }
     // Between these two calls the harness is writing one frame in parts: frames it writes on
     // its own (pongs, close replies, timer closes) wait until the frame is complete, so they
     // never land inside it. `complete` false: the rest of the frame will never be written;
@@ -75,8 +78,15 @@ public:
     // Run until TCP is closed; timers guarantee it ends.
     void run_to_end();
 
-    // Autobahn's finishWhenDone: called with the case's expectation after each event.
+    // Autobahn's finishWhenDone: called with the case's expectation after each event. The
+    // case's expected messages are also what large messages are compared with as they arrive.
     void set_finish_rule(const catalog::case_def* c) { case_ = c; }
+    // While a step is held, the events it receives do not end the case (a repeat step's echoes
+    // come and go); releasing it applies the finish rule to what is left.
+    void hold_finish(bool held) {
+        finish_held_ = held;
+        if (!held) finish_when_done();
+    }
     // Records an event the steps produced (a timeout marker, a repeat's summary).
     void record(catalog::event e);
 
@@ -86,9 +96,17 @@ public:
     std::optional<mask_key> automatic_mask() noexcept;
     catalog::peer_role peer() const noexcept { return opt_.peer; }
 
+    // The wire log keeps this many entries of a case (Autobahn keeps none for category 9).
+    static constexpr std::size_t max_wirelog_entries = 2000;
+
 private:
-    mask_key next_key() noexcept;
+    mask_key next_key(std::mt19937_64& rng) noexcept;
+    bool logging() const noexcept { return opt_.wirelog != nullptr; }
     void write_now(std::span<const std::uint8_t> bytes);
+    // Reads what has arrived without waiting, while a write is under way: frames the harness
+    // would send in answer wait until the write is done.
+    void take_in();
+    std::shared_ptr<const catalog::payload> expected_message(std::size_t index) const;
     void write_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
     void process(std::span<std::uint8_t> bytes);
     void on_message_chunk(const message_result& r);
@@ -105,6 +123,11 @@ private:
     observation& obs_;
     session_options opt_;
     std::mt19937_64 rng_;
+    // Keys of the frames the harness sends on its own (pongs, closes): a sequence apart from the
+    // steps' keys, so that when a pong goes out does not change the keys of the steps' frames.
+    std::mt19937_64 control_rng_;
+    bool control_frame_ = false; // write_control is drawing a key
+    bool finish_held_ = false;
     const catalog::case_def* case_ = nullptr;
     message_assembler assembler_;
     std::vector<std::uint8_t> pending_;

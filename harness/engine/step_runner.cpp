@@ -2,25 +2,15 @@
 
 #include <algorithm>
 
-#include "harness/catalog/frame_spec.hpp"
+#include <fmt/format.h>
+
+#include "harness/engine/frame_stream.hpp"
 
 namespace wsspec::engine {
 namespace {
 
 using catalog::step_def;
 using clock = std::chrono::steady_clock;
-
-std::vector<std::uint8_t> encode(session& s, const catalog::frame_def& f, std::uint8_t opcode,
-                                 bool fin, std::span<const std::uint8_t> payload) {
-    // A key is drawn only for a frame whose mask is "auto": the run's key sequence stays what
-    // it was for cases with fixed or no masks.
-    std::optional<mask_key> key;
-    if (f.mask == catalog::frame_def::mask_mode::automatic) key = s.automatic_mask();
-    auto spec = catalog::to_frame_spec(f, opcode, fin, key);
-    std::vector<std::uint8_t> out;
-    write_frame(out, spec, payload);
-    return out;
-}
 
 void run_wait(session& s, const catalog::wait_def& w, std::chrono::milliseconds settle,
               observation& obs) {
@@ -37,9 +27,8 @@ void run_wait(session& s, const catalog::wait_def& w, std::chrono::milliseconds 
 void run_pieces(session& s, const step_def& step, std::chrono::milliseconds settle,
                 observation& obs) {
     s.flush();
-    auto payload = step.frame.data.materialize();
-    auto wire = encode(s, step.frame, step.frame.opcode, step.frame.fin, payload);
-    std::size_t header = wire.size() - payload.size();
+    auto wire = std::move(encode_send(s, step).front());
+    const std::size_t header = wire.size() - static_cast<std::size_t>(step.frame.data.size());
     std::size_t pos = 0;
     s.begin_partial_frame();
     for (std::size_t i = 0; i < step.pieces.size() && s.open(); ++i) {
@@ -52,18 +41,37 @@ void run_pieces(session& s, const step_def& step, std::chrono::milliseconds sett
     s.end_partial_frame(pos >= wire.size());
 }
 
-void write_frames(session& s, const step_def& step,
-                  const std::vector<std::vector<std::uint8_t>>& frames) {
-    for (const auto& w : frames) {
-        if (step.chop) {
-            s.write_chopped(w, step.chop);
-        } else if (step.sync) {
-            s.flush();
-            s.queue(w);
-            s.flush();
-        } else {
-            s.queue(w);
+// Pending bytes past this go out before more frames are queued: consecutive small frames
+// still share a write, a 4 MiB message in 64-byte frames does not wait whole in memory.
+constexpr std::size_t flush_at = 256 * 1024;
+
+// A send step's frames, a block at a time: chopped (each chop its own write), each frame its
+// own write (sync), or queued with the frames around them.
+void write_frames(session& s, const step_def& step) {
+    frame_stream frames(s, step);
+    // A multiple of the chop size, so that chops run on across blocks.
+    const std::size_t block =
+        step.chop ? std::max<std::size_t>(1, (64 * 1024) / step.chop) * step.chop : 64 * 1024;
+    std::vector<std::uint8_t> buf(block);
+    while (!s.tcp_closed() && frames.next_frame()) {
+        if (step.chop || step.sync) s.flush();
+        // A frame that goes out in several writes: what the harness sends on its own (pongs,
+        // close replies) waits until it is complete.
+        const bool in_parts = step.chop || frames.frame_size() > block;
+        if (in_parts) s.begin_partial_frame();
+        while (!s.tcp_closed()) {
+            const std::size_t n = frames.read(buf);
+            if (n == 0) break;
+            auto part = std::span(buf).first(n);
+            if (step.chop) {
+                s.write_chopped(part, step.chop);
+                continue;
+            }
+            s.queue(part);
+            if (step.sync || s.queued() >= flush_at) s.flush();
         }
+        if (step.sync) s.flush();
+        if (in_parts) s.end_partial_frame(frames.frame_done());
     }
 }
 
@@ -71,6 +79,20 @@ double percentile(std::vector<double>& sorted, double p) {
     if (sorted.empty()) return 0;
     auto i = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
     return sorted[std::min(i, sorted.size() - 1)];
+}
+
+std::string wrong_echo(const catalog::event& want, const catalog::event& got) {
+    if (got.type != want.type)
+        return "the echo was " + catalog::describe(catalog::event_list{got}) + ", not a " +
+               (want.type == catalog::event::kind::binary ? "binary" : "text") + " message";
+    if (got.data.size() != want.data.size())
+        return fmt::format("the echo has {} bytes, {} were sent", got.data.size(),
+                           want.data.size());
+    if (auto d = catalog::first_difference(want.data, got.data))
+        return fmt::format("the echo differs from what was sent at byte {} (sent 0x{:02x}, "
+                           "received 0x{:02x})",
+                           d->offset, d->expected, d->received);
+    return "the echo differs from what was sent";
 }
 
 // `repeat` round trips: send, wait for the echo, check it, next. One summary event on success;
@@ -85,18 +107,30 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
     std::vector<double> rtt;
     rtt.reserve(step.repeat);
     for (std::uint32_t i = 0; i < step.repeat; ++i) {
-        if (!s.open()) return;
-        auto frames = encode_send(s, step);
+        if (!s.open()) {
+            obs.step_detail =
+                fmt::format("the connection closed after {} of {} round trips", i, step.repeat);
+            return;
+        }
         const auto before = obs.received.size();
         auto sent = clock::now();
-        write_frames(s, step, frames);
+        write_frames(s, step);
         s.flush();
         if (!s.pump_until_event(before, end)) {
+            obs.step_detail =
+                s.open() ? fmt::format("round trip {} of {}: no echo within the step's {} s", i + 1,
+                                       step.repeat, step.within)
+                         : fmt::format("the connection closed after {} of {} round trips", i,
+                                       step.repeat);
             if (s.open()) s.record({catalog::event::kind::timeout, {}, "repeat"});
             return;
         }
-        if (obs.received.size() != before + 1 || !catalog::event_matches(want, obs.received.back()))
+        if (obs.received.size() != before + 1 ||
+            !catalog::event_matches(want, obs.received.back())) {
+            obs.step_detail = fmt::format("round trip {} of {}: {}", i + 1, step.repeat,
+                                          wrong_echo(want, obs.received.back()));
             return;
+        }
         rtt.push_back(std::chrono::duration<double, std::milli>(clock::now() - sent).count());
         obs.received.pop_back();
     }
@@ -110,27 +144,18 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
     catalog::event done;
     done.type = catalog::event::kind::echoes;
     done.count = step.repeat;
-    s.record(std::move(done));
+    s.record(std::move(done)); // judged when the step releases the finish rule
 }
 
 } // namespace
 
 std::vector<std::vector<std::uint8_t>> encode_send(session& s, const step_def& step) {
-    const auto& f = step.frame;
-    auto payload = f.data.materialize();
+    frame_stream stream(s, step);
     std::vector<std::vector<std::uint8_t>> frames;
-    if (!step.fragment) {
-        frames.push_back(encode(s, f, f.opcode, f.fin, payload));
-        return frames;
+    while (stream.next_frame()) {
+        auto& f = frames.emplace_back(static_cast<std::size_t>(stream.frame_size()));
+        stream.read(f);
     }
-    std::span<const std::uint8_t> p(payload);
-    std::size_t pos = 0;
-    do {
-        std::size_t n = std::min(step.fragment, p.size() - pos);
-        bool last = pos + n >= p.size();
-        frames.push_back(encode(s, f, pos == 0 ? f.opcode : 0x0, last, p.subspan(pos, n)));
-        pos += n;
-    } while (pos < p.size());
     return frames;
 }
 
@@ -143,12 +168,14 @@ void run_steps(session& s, const catalog::case_def& c, std::size_t first,
         case step_def::kind::send:
             // A close frame sent with `send` is only bytes (Autobahn's sendFrame); the `close`
             // step is the closing handshake (its sendCloseFrame).
-            if (step.repeat)
+            if (step.repeat) {
+                s.hold_finish(true);
                 run_repeat(s, step, obs);
-            else if (!step.pieces.empty())
+                s.hold_finish(false);
+            } else if (!step.pieces.empty())
                 run_pieces(s, step, settle, obs);
             else
-                write_frames(s, step, encode_send(s, step));
+                write_frames(s, step);
             break;
         case step_def::kind::raw: s.queue(step.raw.materialize()); break;
         case step_def::kind::close:

@@ -28,6 +28,29 @@ std::string level_text(verdict v) {
     return std::string(report::to_string(v));
 }
 
+// "message 1 differs from the expected at byte 65535 (expected 0x37, received 0x17)": for the
+// first message of the same type and size whose content is wrong (Autobahn compares only the
+// type and the length; wsspec compares every byte).
+std::string first_wrong_byte(const catalog::event_list& expected,
+                             const catalog::event_list& received) {
+    std::size_t message = 0;
+    for (std::size_t i = 0; i < std::min(expected.size(), received.size()); ++i) {
+        const auto& want = expected[i];
+        const auto& got = received[i];
+        const bool is_message = want.type == event::kind::text || want.type == event::kind::binary;
+        if (want.type != got.type) return "";
+        if (!is_message) continue;
+        ++message;
+        if (catalog::event_matches(want, got)) continue;
+        if (auto d = catalog::first_difference(want.data, got.data))
+            return fmt::format("message {} differs from the expected at byte {} (expected "
+                               "0x{:02x}, received 0x{:02x})",
+                               message, d->offset, d->expected, d->received);
+        return "";
+    }
+    return "";
+}
+
 // behavior from the events: the first level with a matching outcome.
 std::pair<verdict, std::string> judge_events(const catalog::case_def& c, const observation& o) {
     for (const auto& e : c.expect)
@@ -42,8 +65,11 @@ std::pair<verdict, std::string> judge_events(const catalog::case_def& c, const o
         for (const auto& outcome : e.outcomes)
             expected += (expected.empty() ? "" : " or ") + level_text(e.level) + " " +
                         catalog::describe(outcome);
-    return {verdict::failed,
-            "expected " + expected + ", received " + catalog::describe(o.received)};
+    std::string why = "expected " + expected + ", received " + catalog::describe(o.received);
+    if (!c.expect.empty() && !c.expect.front().outcomes.empty())
+        if (auto d = first_wrong_byte(c.expect.front().outcomes.front(), o.received); !d.empty())
+            why += "; " + d;
+    return {verdict::failed, why};
 }
 
 // The code rules of behaviorClose: Autobahn's "X or empty", and what a case may add.
@@ -158,6 +184,8 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         behavior = verdict::failed;
         behavior_reason = close_reason;
     }
+    if (behavior != verdict::ok && !o.step_detail.empty())
+        behavior_reason = join(behavior_reason, o.step_detail);
     if (!o.limit_exceeded.empty()) {
         behavior = verdict::failed;
         behavior_reason = o.limit_exceeded;

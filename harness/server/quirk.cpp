@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 21> quirk_table{{
+constexpr std::array<quirk_info, 23> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -48,6 +48,14 @@ constexpr std::array<quirk_info, 21> quirk_table{{
      "stops reading and writing on a connection when a ping arrives (to test hang detection)", ""},
     {quirk::accept_any_version, "accept-any-version",
      "upgrades a request whatever its Sec-WebSocket-Version, instead of answering 426", "4.2.2"},
+    {quirk::corrupt_large_echo, "corrupt-large-echo",
+     "flips a bit at byte 65535 of every echo of 64 KiB or more (a buffer-boundary bug): the "
+     "length stays right, the content does not",
+     "5.6"},
+    {quirk::message_quota_500, "message-quota-500",
+     "closes the connection with 1008 after echoing 500 messages (a per-connection quota too "
+     "small for 1000 round trips)",
+     "10.4"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -36,6 +36,8 @@ enum class quirk : std::uint8_t {
     crash_on_ping,
     hang_on_ping,
     accept_any_version,
+    corrupt_large_echo,
+    message_quota_500,
 };
 
 struct quirk_info {

@@ -733,7 +733,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: unknown field 'tilte' (case fields: id, title, description, "
                   "rfc, quote, requirement, note, roles, headers, handshake, extensions, steps, "
                   "timer, expect, close, close_failure_fatal, wrong_endpoint_fatal, "
-                  "suppress_close, pongs_apart, informational, quirks, params, cross, use)"},
+                  "suppress_close, close_after_events, pongs_apart, informational, quirks, params, "
+                  "cross, use)"},
         error_row{R"j({"title": null})j", "f.json: case t.1: missing field 'title'"},
         error_row{R"j({"rfc": null})j", "f.json: case t.1: missing field 'rfc'"},
         error_row{R"j({"quote": null})j", "f.json: case t.1: missing field 'quote'"},

@@ -41,7 +41,7 @@ TEST(ReferenceServerQuirkTable, NamesAreUniqueAndRoundTrip) {
         EXPECT_EQ(&info(qi.id), &qi);
         EXPECT_FALSE(qi.breaks.empty()) << qi.name;
     }
-    EXPECT_EQ(all_quirks().size(), 21u);
+    EXPECT_EQ(all_quirks().size(), 23u);
     EXPECT_EQ(parse_quirk("ignore-rsv"), quirk::ignore_rsv);
     EXPECT_EQ(info(quirk::accept_unmasked).rfc_section, "5.1");
     EXPECT_EQ(info(quirk::late_pong).rfc_section, "5.5.2");
@@ -235,6 +235,35 @@ TEST(ReferenceServerQuirk, MaxMessage64kRefuses65536Bytes) {
     EXPECT_EQ(f.op, op_close);
     EXPECT_EQ(f.close_code(), 1009);
     EXPECT_EQ(q.client.expect_end(), got::closed);
+}
+
+TEST(ReferenceServerQuirk, CorruptLargeEchoFlipsByte65535OfLargeEchoesOnly) {
+    quirky q({quirk::corrupt_large_echo});
+    ASSERT_TRUE(q.open);
+    ASSERT_TRUE(q.client.send(op_binary, pattern(65535)));
+    EXPECT_EQ(q.client.expect_frame().payload, pattern(65535)) << "below 64 KiB: intact";
+    const auto big = pattern(70000);
+    ASSERT_TRUE(q.client.send(op_binary, big));
+    wire_frame f = q.client.expect_frame();
+    ASSERT_EQ(f.payload.size(), big.size()) << "the length stays right";
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < big.size(); ++i)
+        differing += f.payload[i] != big[i];
+    EXPECT_EQ(differing, 1u);
+    EXPECT_EQ(f.payload[65535], big[65535] ^ 0x01);
+}
+
+TEST(ReferenceServerQuirk, MessageQuota500ClosesWith1008AfterFiveHundredEchoes) {
+    quirky q({quirk::message_quota_500});
+    ASSERT_TRUE(q.open);
+    for (int i = 0; i < 500; ++i) {
+        ASSERT_TRUE(q.client.send(op_text, bytes_of("*")));
+        ASSERT_EQ(q.client.expect_frame().op, op_text) << "echo " << i + 1;
+    }
+    ASSERT_TRUE(q.client.send(op_text, bytes_of("*")));
+    wire_frame f = q.client.expect_frame();
+    EXPECT_EQ(f.op, op_close);
+    EXPECT_EQ(f.close_code(), 1008);
 }
 
 TEST(ReferenceServerQuirk, SkipUtf8EchoesInvalidText) {

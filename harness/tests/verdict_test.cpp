@@ -394,6 +394,53 @@ TEST(Verdict, LargeEchoesCompareBySizeAndDigest) {
     EXPECT_NE(j.reason.find("1048576 B"), std::string::npos) << j.reason;
 }
 
+// With the expected payload given, a large echo is compared as it streams in (no digest):
+// equal, or wrong from a named byte on, which the reason reports (Autobahn checks only the
+// length).
+TEST(Verdict, LargeEchoesCompareAsTheyStreamAndNameTheFirstWrongByte) {
+    auto want = payload::pattern({0x00, 0xfe, 0x23, 0xfa, 0xf0}, 3 << 20);
+    auto bytes = want.materialize();
+    auto stream = [&](const std::vector<std::uint8_t>& b) {
+        catalog::payload_sink sink;
+        sink.expect(std::make_shared<const payload>(want));
+        for (std::size_t at = 0; at < b.size(); at += 65536)
+            sink.append(std::span(b).subspan(at, std::min<std::size_t>(65536, b.size() - at)));
+        return sink.finish();
+    };
+    auto same = stream(bytes);
+    EXPECT_EQ(same.kind(), payload::form::compared);
+    EXPECT_FALSE(same.first_difference().has_value());
+    EXPECT_TRUE(want.matches(same));
+    EXPECT_EQ(same.sha1(), want.sha1()) << "equal to its reference: the reference's digest";
+
+    bytes[2000001] ^= 0x20;
+    bytes[2000002] ^= 0x20; // only the first difference is named
+    auto wrong = stream(bytes);
+    ASSERT_TRUE(wrong.first_difference().has_value());
+    EXPECT_EQ(wrong.first_difference()->offset, 2000001u);
+    EXPECT_EQ(wrong.first_difference()->received, bytes[2000001]);
+    EXPECT_FALSE(want.matches(wrong));
+    EXPECT_TRUE(payload::any(3 << 20).matches(wrong));
+
+    auto c = echo_case();
+    c.expect = {{verdict::ok, {{{event::kind::binary, want, {}}}}}};
+    auto j = judge(c, clean_close_by_harness({{event::kind::binary, wrong, {}}}));
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_NE(j.reason.find("message 1 differs from the expected at byte 2000001"),
+              std::string::npos)
+        << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok);
+}
+
+TEST(Verdict, SmallEchoesNameTheFirstWrongByteToo) {
+    auto c = echo_case();
+    c.expect = {{verdict::ok, {{{event::kind::text, text("Hello, world"), {}}}}}};
+    auto j = judge(c, clean_close_by_harness({{event::kind::text, text("Hello, World"), {}}}));
+    EXPECT_EQ(j.behavior, verdict::failed);
+    EXPECT_NE(j.reason.find("at byte 7 (expected 0x77, received 0x57)"), std::string::npos)
+        << j.reason;
+}
+
 TEST(Verdict, RepeatSummaryEvent) {
     auto c = echo_case();
     event echoes;

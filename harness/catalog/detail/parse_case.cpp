@@ -197,6 +197,13 @@ result<void> parse_flags(const json& j, const where& w, case_def& c) {
         if (!b) return b.error();
         *dest = *b;
     }
+    if (j.contains("close_after_events")) {
+        auto n = get_number(j["close_after_events"], w.at("close_after_events"), 1, 1000000);
+        if (!n) return n.error();
+        if (*n != static_cast<double>(static_cast<std::uint32_t>(*n)))
+            return w.at("close_after_events").error("expected a whole number of events");
+        c.close_after_events = static_cast<std::uint32_t>(*n);
+    }
     if (j.contains("quirks")) {
         auto q = get_strings(j["quirks"], w.at("quirks"), "quirk names");
         if (!q) return q.error();

@@ -378,13 +378,30 @@ bool server_connection::on_data(const message_result& r) {
     }
     const bool complete = q_.has(quirk::fragments_as_messages) ? r.frame_end : r.message_end;
     const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
-    if (complete && message_.empty()) return send_frame(op, r.payload); // arrived in one piece
+    if (complete && message_.empty()) return echo(op, r.payload); // arrived in one piece
     message_.insert(message_.end(), r.payload.begin(), r.payload.end());
     if (!complete) return true;
-    const bool ok = send_frame(op, message_);
+    const bool ok = echo(op, message_);
     message_.clear();
     release_if_large(message_);
     return ok;
+}
+
+// A message back as it came, but for the quirks that break echoes.
+bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
+    if (q_.has(quirk::message_quota_500) && ++echoed_ > 500) {
+        if (!send_close(static_cast<std::uint16_t>(close_code::policy_violation),
+                        "message quota exceeded"))
+            return false;
+        begin_closing(last_read_);
+        return true; // no longer open: process_buffered stops
+    }
+    const std::size_t at = out_.size();
+    if (!send_frame(op, payload)) return false;
+    constexpr std::size_t boundary = 65535;
+    if (q_.has(quirk::corrupt_large_echo) && payload.size() > boundary)
+        out_[at + (encoded_size(payload.size(), false) - payload.size()) + boundary] ^= 0x01;
+    return true;
 }
 
 // False once the connection left the open state.

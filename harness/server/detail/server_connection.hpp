@@ -100,6 +100,7 @@ private:
     void fail(codec_error e, time_point now);
     void go_away(std::string_view reason, time_point now);
     bool send_frame(opcode op, std::span<const std::uint8_t> payload);
+    bool echo(opcode op, std::span<const std::uint8_t> payload);
     bool send_close(std::uint16_t code, std::string_view reason);
     bool send_due_pongs(time_point now);
     bool send_due_ping(time_point now);
@@ -123,6 +124,7 @@ private:
     std::vector<std::uint8_t> out_;     // frames not written yet: one write for a batch
     std::size_t out_sent_ = 0;
     utf8_validator late_utf8_{};     // quirk::utf8_at_end
+    std::uint64_t echoed_ = 0;       // messages echoed (quirk::message_quota_500)
     std::deque<pending_pong> pongs_; // quirk::late_pong
 
     time_point handshake_deadline_ = never;
