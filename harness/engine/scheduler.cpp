@@ -24,13 +24,22 @@ bool handshake_unanswered(const catalog::case_def& c, const report::case_result&
            r.http_response.empty() && r.behavior != report::verdict::error;
 }
 
-// The order cases are started in: the large ones first (they take longest, the rest overlap
-// them), each part in catalog order.
-std::vector<std::size_t> start_order(const std::vector<std::uint64_t>& weight) {
+// How long a case keeps a worker, roughly: round trips in sequence (a repeat step) longest, then
+// large messages, then the rest.
+int length_rank(const catalog::case_def& c, std::uint64_t weight) {
+    for (const auto& s : c.steps)
+        if (s.repeat) return 2;
+    return weight > 0 ? 1 : 0;
+}
+
+// The order cases are started in: the long ones first, so that the rest overlap them; each rank
+// in catalog order.
+std::vector<std::size_t> start_order(const std::vector<catalog::case_def>& cases,
+                                     const std::vector<std::uint64_t>& weight) {
     std::vector<std::size_t> order;
-    for (int heavy = 1; heavy >= 0; --heavy)
-        for (std::size_t i = 0; i < weight.size(); ++i)
-            if ((weight[i] > 0) == (heavy == 1)) order.push_back(i);
+    for (int rank = 2; rank >= 0; --rank)
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            if (length_rank(cases[i], weight[i]) == rank) order.push_back(i);
     return order;
 }
 
@@ -54,7 +63,7 @@ void run_cases(const std::vector<catalog::case_def>& cases, const run_options& o
     std::vector<std::uint64_t> weight;
     for (const auto& c : cases)
         weight.push_back(memory_weight(c));
-    std::vector<std::size_t> queue = start_order(weight);
+    std::vector<std::size_t> queue = start_order(cases, weight);
     std::mutex qm;
     std::condition_variable qcv;
     std::uint64_t in_flight = 0; // weight of the cases running

@@ -430,8 +430,10 @@ TEST(CaseLoaderFields, Flags) {
     EXPECT_TRUE(c.pongs_apart);
     EXPECT_TRUE(c.informational);
     EXPECT_EQ(c.quirks, (std::vector<std::string>{"no-close-reply", "echo-none"}));
-    c = one(R"j({"suppress_close": false, "quirks": []})j");
+    EXPECT_EQ(c.close_after_events, 0u) << "by default only matching events end a case";
+    c = one(R"j({"suppress_close": false, "quirks": [], "close_after_events": 1})j");
     EXPECT_FALSE(c.suppress_close);
+    EXPECT_EQ(c.close_after_events, 1u);
     EXPECT_TRUE(c.quirks.empty());
 }
 
@@ -769,6 +771,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: wrong_endpoint_fatal: expected true or false, got \"yes\""},
         error_row{R"j({"suppress_close": 0})j",
                   "f.json: case t.1: suppress_close: expected true or false, got 0"},
+        error_row{R"j({"close_after_events": 0})j", "f.json: case t.1: close_after_events: "},
+        error_row{R"j({"close_after_events": 1.5})j",
+                  "f.json: case t.1: close_after_events: expected a whole number of events"},
         error_row{R"j({"pongs_apart": []})j",
                   "f.json: case t.1: pongs_apart: expected true or false, got []"},
         error_row{R"j({"informational": "true"})j",
@@ -1336,7 +1341,7 @@ TEST(CaseLoaderRoundTrip, EveryField) {
        "close": {"by": "peer", "codes": [1002, 1007], "clean": false, "empty": "required",
                  "reason": "r"},
        "close_failure_fatal": true, "wrong_endpoint_fatal": true, "suppress_close": true,
-       "pongs_apart": true, "informational": true, "quirks": ["q"]},
+       "pongs_apart": true, "informational": true, "close_after_events": 2, "quirks": ["q"]},
       {"id": "rt.2", "title": "T", "rfc": "4.1", "quote": "Q",
        "handshake": {"raw": {"hex": "0d0a"}, "response": {"version": "HTTP/1.0"}},
        "extensions": {"offer": "x"},

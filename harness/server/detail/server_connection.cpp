@@ -132,12 +132,17 @@ void server_connection::on_ready(std::uint32_t events, time_point now) {
 }
 
 void server_connection::read_available(time_point now) {
-    // TLS may hold decrypted records that epoll cannot see: take them all.
+    // TLS may hold decrypted records that epoll cannot see: take them all. A full read may be
+    // followed by more: a few reads per wakeup move a large message with fewer epoll rounds,
+    // and the bound keeps one busy client from starving the others.
+    int reads = 0;
+    bool full = false;
     do {
         if (!make_room()) return;
         const io_result r = sock_.read({buf_.data() + end_, buf_.size() - end_});
         switch (r.status) {
         case io_status::ok:
+            full = end_ + r.bytes == buf_.size() && r.bytes > 0;
             end_ += r.bytes;
             last_read_ = now;
             on_bytes(now);
@@ -148,7 +153,7 @@ void server_connection::read_available(time_point now) {
         case io_status::reset:
         case io_status::error: on_eof(); return;
         }
-    } while (reading() && sock_.has_pending());
+    } while (reading() && (sock_.has_pending() || (full && ++reads < 16)));
 }
 
 // Room at the end of buf_: move unconsumed bytes to the front, or grow the buffer (only while
@@ -379,6 +384,8 @@ bool server_connection::on_data(const message_result& r) {
     const bool complete = q_.has(quirk::fragments_as_messages) ? r.frame_end : r.message_end;
     const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
     if (complete && message_.empty()) return echo(op, r.payload); // arrived in one piece
+    if (message_.empty() && r.frame_begin && assembler_.header().fin)
+        message_.reserve(static_cast<std::size_t>(assembler_.header().payload_length));
     message_.insert(message_.end(), r.payload.begin(), r.payload.end());
     if (!complete) return true;
     const bool ok = echo(op, message_);
@@ -479,6 +486,15 @@ void server_connection::go_away(std::string_view reason, time_point now) {
 // Appends one frame to the output; it is written with the rest of the batch.
 bool server_connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
     const std::size_t at = out_.size();
+    if (payload.size() > max_control_payload && !is_control(op)) {
+        // A large echo: header, then the payload appended, without zero-filling the room first.
+        std::uint8_t header[max_header_size];
+        const std::size_t h = encode_header(frame_options{.op = op}, payload.size(), header);
+        out_.reserve(at + h + payload.size());
+        out_.insert(out_.end(), header, header + h);
+        out_.insert(out_.end(), payload.begin(), payload.end());
+        return true;
+    }
     out_.resize(at + encoded_size(payload.size(), false));
     auto e =
         encode_frame(frame_options{.op = op}, payload, std::span<std::uint8_t>(out_).subspan(at));
