@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl
+          libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl zlib1g-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
           libboost-dev libwebsocketpp-dev
           python3 python3-websockets python3-jsonschema ca-certificates)

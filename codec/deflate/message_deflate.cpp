@@ -1,0 +1,135 @@
+#include "codec/deflate/message_deflate.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include <zlib.h>
+
+namespace wsspec::deflate {
+namespace {
+
+constexpr std::uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
+constexpr std::size_t chunk = 16 * 1024;
+
+} // namespace
+
+struct deflater::state {
+    z_stream z{};
+    bool takeover = true;
+    ~state() { deflateEnd(&z); }
+};
+
+deflater::deflater(int window_bits, bool context_takeover, int level) : s_(new state) {
+    s_->takeover = context_takeover;
+    // Negative window bits: raw deflate, no zlib header (§7.2.1).
+    const int rc = deflateInit2(&s_->z, level, Z_DEFLATED, -std::clamp(window_bits, 9, 15), 8,
+                                Z_DEFAULT_STRATEGY);
+    assert(rc == Z_OK);
+    (void)rc;
+}
+
+deflater::~deflater() = default;
+deflater::deflater(deflater&&) noexcept = default;
+deflater& deflater::operator=(deflater&&) noexcept = default;
+
+void deflater::compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out) {
+    z_stream& z = s_->z;
+    const std::size_t start = out.size();
+    z.next_in = const_cast<Bytef*>(message.data());
+    z.avail_in = static_cast<uInt>(message.size());
+    // Z_SYNC_FLUSH ends with an empty stored block, 00 00 ff ff; deflate() is called until it
+    // leaves room in the output, which means all input is consumed and flushed.
+    do {
+        const std::size_t at = out.size();
+        out.resize(at + std::max<std::size_t>(chunk, deflateBound(&z, z.avail_in)));
+        z.next_out = out.data() + at;
+        z.avail_out = static_cast<uInt>(out.size() - at);
+        ::deflate(&z, Z_SYNC_FLUSH);
+        out.resize(out.size() - z.avail_out);
+    } while (z.avail_out == 0);
+    // §7.2.1: "Remove 4 octets (that are 0x00 0x00 0xff 0xff) from the tail end."
+    assert(out.size() - start >= 4 && std::equal(out.end() - 4, out.end(), tail));
+    out.resize(out.size() - 4);
+    if (!s_->takeover) deflateReset(&z);
+}
+
+std::string_view describe(inflate_error e) noexcept {
+    switch (e) {
+    case inflate_error::none: return "no error";
+    case inflate_error::invalid_data: return "the compressed payload is not valid DEFLATE data";
+    case inflate_error::too_large: return "the message inflates past the size limit";
+    }
+    return "?";
+}
+
+struct inflater::state {
+    z_stream z{};
+    bool takeover = true;
+    bool ended = false; // a block with BFINAL ended the DEFLATE stream (§7.2.3.4)
+    std::uint64_t limit = 0;
+    std::uint64_t inflated = 0;
+    std::uint8_t buf[chunk];
+    ~state() { inflateEnd(&z); }
+
+    inflate_error run(std::span<const std::uint8_t> in, const sink& out) {
+        z.next_in = const_cast<Bytef*>(in.data());
+        z.avail_in = static_cast<uInt>(in.size());
+        while (!ended) { // bytes after a BFINAL block are ignored (§7.2.3.4)
+            z.next_out = buf;
+            z.avail_out = sizeof buf;
+            const int rc = ::inflate(&z, Z_SYNC_FLUSH);
+            const std::size_t n = sizeof buf - z.avail_out;
+            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+                return inflate_error::invalid_data;
+            inflated += n;
+            if (inflated > limit) return inflate_error::too_large;
+            if (n) out(std::span<const std::uint8_t>(buf, n));
+            ended = rc == Z_STREAM_END;
+            // Input all taken and room left over: nothing is pending inside zlib.
+            if ((z.avail_in == 0 && z.avail_out != 0) || (rc == Z_BUF_ERROR && n == 0)) break;
+        }
+        return inflate_error::none;
+    }
+};
+
+inflater::inflater(int window_bits, bool context_takeover, std::uint64_t max_message)
+    : s_(new state) {
+    s_->takeover = context_takeover;
+    s_->limit = max_message;
+    const int rc = inflateInit2(&s_->z, -std::clamp(window_bits, 9, 15));
+    assert(rc == Z_OK);
+    (void)rc;
+}
+
+inflater::~inflater() = default;
+inflater::inflater(inflater&&) noexcept = default;
+inflater& inflater::operator=(inflater&&) noexcept = default;
+
+inflate_error inflater::feed(std::span<const std::uint8_t> compressed, const sink& out) {
+    return s_->run(compressed, out);
+}
+
+inflate_error inflater::finish(const sink& out) {
+    auto e = s_->run(tail, out);
+    state& s = *s_;
+    s.inflated = 0;
+    if (!s.takeover) {
+        inflateReset(&s.z);
+    } else if (s.ended) {
+        // A BFINAL block ended the stream; the next message starts a new one that may still
+        // refer to this one's window (§7.2.3.4): carry the window over as a dictionary.
+        Bytef dict[32768];
+        uInt n = sizeof dict;
+        inflateGetDictionary(&s.z, dict, &n);
+        inflateReset(&s.z);
+        inflateSetDictionary(&s.z, dict, n);
+    }
+    s.ended = false;
+    return e;
+}
+
+std::uint64_t inflater::inflated() const noexcept {
+    return s_->inflated;
+}
+
+} // namespace wsspec::deflate
