@@ -8,6 +8,7 @@ struct error_row {
     std::string_view section;
     std::string_view text;
     error_condition cond;
+    std::string_view document = "RFC 6455";
 };
 
 constexpr error_row rows[] = {
@@ -46,6 +47,15 @@ constexpr error_row rows[] = {
      error_condition::protocol_violation},
     {"frame_after_close", "5.5.1", "frame received after the close frame",
      error_condition::protocol_violation},
+    {"compressed_control_frame", "6",
+     "control frame with RSV1 (the Per-Message Compressed bit) set",
+     error_condition::protocol_violation, "RFC 7692"},
+    {"compressed_continuation", "6",
+     "continuation frame with RSV1 (the Per-Message Compressed bit) set: only a message's first "
+     "frame may carry it",
+     error_condition::protocol_violation, "RFC 7692"},
+    {"invalid_compressed_data", "7.2.2", "compressed message payload is not valid DEFLATE data",
+     error_condition::invalid_payload, "RFC 7692"},
 };
 
 const error_row& row(codec_error e) noexcept {
@@ -58,6 +68,10 @@ const error_row& row(codec_error e) noexcept {
 std::string_view name(codec_error e) noexcept {
     return row(e).name;
 }
+std::string_view rfc_document(codec_error e) noexcept {
+    return row(e).document;
+}
+
 std::string_view rfc_section(codec_error e) noexcept {
     return row(e).section;
 }

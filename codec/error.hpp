@@ -51,6 +51,13 @@ enum class codec_error : std::uint8_t {
     // §5.5.1: "After sending a Close frame, the endpoint MUST NOT send any further data
     // frames." — the parser saw data after the peer's close.
     frame_after_close = 17,
+    // RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control frames
+    // and non-first fragments of a data message. An endpoint receiving such a frame MUST _Fail
+    // the WebSocket Connection_."
+    compressed_control_frame = 18,
+    compressed_continuation = 19,
+    // RFC 7692 §7.2.2: the payload of a compressed message is not DEFLATE data.
+    invalid_compressed_data = 20,
 };
 
 // Coarse classes, as Beast maps its errors onto conditions.
@@ -63,7 +70,9 @@ enum class error_condition : std::uint8_t {
 
 // Stable identifier, e.g. "reserved_bits_set".
 std::string_view name(codec_error e) noexcept;
-// RFC 6455 section the rule comes from, e.g. "5.2".
+// The document of the rule, "RFC 6455" or "RFC 7692" (permessage-deflate).
+std::string_view rfc_document(codec_error e) noexcept;
+// Its section in that document, e.g. "5.2".
 std::string_view rfc_section(codec_error e) noexcept;
 // One sentence a user can act on, e.g. "RSV1-3 set without a negotiated extension".
 std::string_view describe(codec_error e) noexcept;

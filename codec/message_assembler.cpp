@@ -19,11 +19,17 @@ message_assembler::check_sequence(const frame_header& h) noexcept {
     const auto& fo = opt_.frame;
     if (close_received_ && fo.enforces(codec_error::frame_after_close))
         return codec_error::frame_after_close;
+    if (opt_.per_message_deflate && h.rsv1 && (is_control(h.op) || h.op == opcode::cont)) {
+        const codec_error e = is_control(h.op) ? codec_error::compressed_control_frame
+                                               : codec_error::compressed_continuation;
+        if (fo.enforces(e)) return e;
+    }
     if (is_control(h.op)) return codec_error::none; // §5.4: may be injected between fragments
     if (h.op == opcode::cont) {
         if (!in_message_ && fo.enforces(codec_error::unexpected_continuation))
             return codec_error::unexpected_continuation;
     } else {
+        compressed_ = opt_.per_message_deflate && h.rsv1;
         if (in_message_ && fo.enforces(codec_error::expected_continuation))
             return codec_error::expected_continuation;
         in_message_ = true;
@@ -47,7 +53,9 @@ message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
                            std::size_t consumed) noexcept {
     const auto& h = parser_.header();
     const bool last = frame_end && h.fin;
-    if (message_op_ == opcode::text && opt_.frame.enforces(codec_error::invalid_utf8)) {
+    // A compressed message's UTF-8 is the inflated bytes': its caller checks them.
+    if (message_op_ == opcode::text && !compressed_ &&
+        opt_.frame.enforces(codec_error::invalid_utf8)) {
         std::uint64_t chunk_start = parser_.offset() - chunk.size();
         std::uint64_t fed_before = utf8_.bytes_fed();
         auto u = utf8_.feed(chunk);
@@ -68,7 +76,8 @@ message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
                           .op = message_op_,
                           .frame_begin = begin,
                           .frame_end = frame_end,
-                          .message_end = last};
+                          .message_end = last,
+                          .compressed = compressed_};
 }
 
 message_result message_assembler::deliver_control(std::span<std::uint8_t> payload,

@@ -17,6 +17,10 @@ namespace wsspec {
 struct assembler_options {
     parser_options frame;
     std::uint64_t max_message_size = std::uint64_t{1} << 62;
+    // permessage-deflate was negotiated (RFC 7692): RSV1 marks a compressed message on its first
+    // frame only; a compressed message's chunks are delivered as they came (the caller inflates
+    // them and checks the UTF-8 of the result); the size limit counts the compressed bytes.
+    bool per_message_deflate = false;
 };
 
 enum class message_status : std::uint8_t {
@@ -34,6 +38,7 @@ struct message_result {
     bool frame_begin = false;          // data: first chunk of a frame (header() describes it)
     bool frame_end = false;            // data: last chunk of a frame
     bool message_end = false;          // data: last chunk of the message
+    bool compressed = false;           // data: the message's first frame had RSV1 (RFC 7692)
     close_payload close{};             // control, op == close: code and reason
     codec_error error = codec_error::none;
 };
@@ -41,7 +46,7 @@ struct message_result {
 class message_assembler {
 public:
     explicit message_assembler(assembler_options options = {}) noexcept
-        : opt_(options), parser_(options.frame) {}
+        : opt_(options), parser_(with_rsv1(options)) {}
 
     message_result feed(std::span<std::uint8_t> in) noexcept;
 
@@ -56,6 +61,11 @@ public:
     void reset() noexcept { *this = message_assembler{opt_}; }
 
 private:
+    static parser_options with_rsv1(const assembler_options& o) noexcept {
+        parser_options p = o.frame;
+        if (o.per_message_deflate) p.allowed_rsv |= 4;
+        return p;
+    }
     message_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
     codec_error check_sequence(const frame_header& h) noexcept;
     message_result deliver(std::span<std::uint8_t> chunk, bool frame_end,
@@ -70,6 +80,7 @@ private:
     codec_error error_ = codec_error::none;
     opcode message_op_ = opcode::text;
     bool in_message_ = false;
+    bool compressed_ = false; // the message in progress (RFC 7692)
     bool close_received_ = false;
     bool frame_reported_ = false;
 };

@@ -109,6 +109,7 @@ nlohmann::json target_json(const run_report& r, bool with_wirelog) {
         if (c.server_violation)
             cj["violation"] = {{"rule", c.server_violation->rule},
                                {"rfc", c.server_violation->section},
+                               {"document", c.server_violation->document},
                                {"text", c.server_violation->text},
                                {"offset", c.server_violation->offset}};
         if (with_wirelog) {

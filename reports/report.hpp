@@ -20,9 +20,10 @@ struct wire_entry {
 
 struct violation {
     std::string rule;    // codec_error or handshake_error name
-    std::string section; // RFC 6455 section
+    std::string section; // its section in `document`
     std::string text;
-    unsigned long long offset = 0; // byte of the server's stream where it happened
+    unsigned long long offset = 0;     // byte of the server's stream where it happened
+    std::string document = "RFC 6455"; // or "RFC 7692" (permessage-deflate)
 };
 
 // Per-case measurements: what a user compares between runs, not what decides the verdict.

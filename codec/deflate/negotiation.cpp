@@ -112,6 +112,10 @@ std::string_view name(negotiation_error e) noexcept {
     return row(e).name;
 }
 
+std::string_view describe(negotiation_error e) noexcept {
+    return row(e).text;
+}
+
 std::string negotiation_failure::message() const {
     return "RFC 7692 §" + std::string(rfc_section(error)) + ": " + parameter + ": " +
            std::string(row(error).text) + " (" + std::string(name(error)) + ")";

@@ -66,6 +66,8 @@ struct negotiation_failure {
 // RFC 7692 section of the rule, e.g. "7.1.2.1".
 std::string_view rfc_section(negotiation_error e) noexcept;
 std::string_view name(negotiation_error e) noexcept;
+// What the rule forbids, in a line: "a larger window than the offer allowed".
+std::string_view describe(negotiation_error e) noexcept;
 
 // An offer as a server reads it (§7.1).
 result<params, negotiation_failure> parse_offer(const handshake::extension& e);

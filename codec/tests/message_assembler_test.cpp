@@ -12,8 +12,8 @@ namespace {
 using test::hex;
 using test::unhex;
 
-// "M text <hex>;" per message, "C ping <hex>;" / "C close 1000 <reason hex>;" per control,
-// "E name@offset;" on error.
+// "M text <hex>;" per message ("Z text <hex>;" for a compressed one, RFC 7692), "C ping <hex>;" /
+// "C close 1000 <reason hex>;" per control, "E name@offset;" on error.
 std::string run_messages(const assembler_options& opt, std::vector<std::uint8_t> input,
                          const std::vector<std::size_t>& chunks) {
     message_assembler a(opt);
@@ -51,7 +51,8 @@ std::string run_messages(const assembler_options& opt, std::vector<std::uint8_t>
             }
             message += hex(r.payload);
             if (r.message_end) {
-                out += "M " + std::string(to_string(r.op)) + " " + message + ";";
+                out += (r.compressed ? "Z " : "M ") + std::string(to_string(r.op)) + " " + message +
+                       ";";
                 message.clear();
             }
         }
@@ -64,6 +65,7 @@ struct message_vector {
     const char* input_hex; // server frames, unmasked (the assembler runs in the client role)
     const char* expected;
     std::uint64_t max_message = std::uint64_t{1} << 62;
+    bool deflate = false; // permessage-deflate negotiated
 };
 
 const message_vector vectors[] = {
@@ -97,6 +99,20 @@ const message_vector vectors[] = {
     {"message_too_large", "01 03 414243 80 02 4445", "E message_too_large@5;", 4},
     {"message_at_limit", "01 03 414243 80 01 44", "M text 41424344;", 4},
     {"frame_errors_pass_through", "81 01 41 83 00", "M text 41;E reserved_opcode@3;"},
+    // permessage-deflate (RFC 7692 §6): RSV1 on a message's first frame marks it compressed;
+    // its bytes pass through for the caller to inflate (and to check the UTF-8 of the result).
+    {"rsv1_without_deflate", "c1 01 41", "E reserved_bits_set@0;"},
+    {"compressed_text", "c1 07 f248cdc9c90700", "Z text f248cdc9c90700;", ~0ull, true},
+    {"compressed_fragmented", "41 03 f248cd 80 04 c9c90700", "Z text f248cdc9c90700;", ~0ull, true},
+    {"compressed_text_not_utf8_checked", "c1 02 ffff", "Z text ffff;", ~0ull, true},
+    {"uncompressed_text_still_checked", "81 01 ff", "E invalid_utf8@2;", ~0ull, true},
+    {"uncompressed_after_compressed", "c1 01 00 81 01 41", "Z text 00;M text 41;", ~0ull, true},
+    {"ping_between_compressed_fragments", "41 03 f248cd 89 00 80 04 c9c90700",
+     "C ping ;Z text f248cdc9c90700;", ~0ull, true},
+    {"compressed_continuation", "41 03 f248cd c0 04 c9c90700", "E compressed_continuation@5;",
+     ~0ull, true},
+    {"compressed_ping", "c9 00", "E compressed_control_frame@0;", ~0ull, true},
+    {"compressed_close", "c8 02 03e8", "E compressed_control_frame@0;", ~0ull, true},
 };
 
 TEST(MessageAssembler, VectorsAgreeAtEverySplit) {
@@ -104,6 +120,7 @@ TEST(MessageAssembler, VectorsAgreeAtEverySplit) {
         assembler_options opt;
         opt.frame.local_role = role::client;
         opt.max_message_size = v.max_message;
+        opt.per_message_deflate = v.deflate;
         auto input = unhex(v.input_hex);
         for (const auto& c : test::chunkings(input.size()))
             EXPECT_EQ(run_messages(opt, input, c), v.expected)
@@ -115,7 +132,8 @@ TEST(MessageAssembler, EveryMessageRuleHasAVector) {
     for (auto e : {codec_error::invalid_utf8, codec_error::unexpected_continuation,
                    codec_error::expected_continuation, codec_error::close_payload_size_1,
                    codec_error::invalid_close_code, codec_error::invalid_close_reason_utf8,
-                   codec_error::frame_after_close, codec_error::message_too_large}) {
+                   codec_error::frame_after_close, codec_error::message_too_large,
+                   codec_error::compressed_control_frame, codec_error::compressed_continuation}) {
         bool found = false;
         for (const auto& v : vectors)
             if (std::string(v.expected).find("E " + std::string(name(e)) + "@") !=

@@ -44,9 +44,9 @@ constexpr std::array http_edit_fields{
 constexpr std::array extension_fields{sv("offer"), sv("require")};
 constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),   sv("chop"),
                                  sv("pieces"), sv("between"),  sv("repeat"), sv("within")};
-constexpr std::array frame_fields{sv("opcode"),         sv("fin"),  sv("rsv"),
-                                  sv("payload"),        sv("mask"), sv("length"),
-                                  sv("declared_length")};
+constexpr std::array frame_fields{sv("opcode"),          sv("fin"),       sv("rsv"),
+                                  sv("payload"),         sv("mask"),      sv("length"),
+                                  sv("declared_length"), sv("compressed")};
 constexpr std::array close_step_fields{sv("code"), sv("reason"), sv("payload")};
 constexpr std::array wait_fields{sv("wait"), sv("record")};
 constexpr std::array timer_fields{sv("kill"), sv("close")};

@@ -36,6 +36,10 @@ struct frame_def {
     mask_key key{};
     length_encoding encoding = length_encoding::minimal;
     std::optional<std::uint64_t> declared_length;
+    // Compress the payload with the negotiated permessage-deflate (RFC 7692 §7.2.1) and set RSV1
+    // on the message's first frame; sent as it is when deflate was not negotiated. `fragment`
+    // then cuts the compressed bytes, as Autobahn's auto-fragmentation does.
+    bool compressed = false;
 };
 
 struct wait_def {

@@ -29,6 +29,7 @@ json frame_to_json(const frame_def& f) {
     case length_encoding::force_64: j["length"] = "64"; break;
     }
     if (f.declared_length) j["declared_length"] = *f.declared_length;
+    if (f.compressed) j["compressed"] = true;
     return j;
 }
 

@@ -47,6 +47,7 @@ struct serve_args {
     bool tls_self_signed = false;
     std::vector<std::string> quirks;
     unsigned ping_interval_ms = 0;
+    bool deflate = false;
     bool verbose = false;
 };
 int serve_command(const serve_args& a, const std::atomic<bool>& stop);

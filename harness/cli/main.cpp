@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
                       "Break one RFC rule on purpose (see `wsspec list --quirks`)");
     serve->add_option("--ping-interval", sa.ping_interval_ms,
                       "Send every connection a ping this often (milliseconds; default 0: never)");
+    serve->add_flag("--deflate", sa.deflate,
+                    "Accept permessage-deflate (RFC 7692): inflate what arrives, compress echoes");
     serve->add_flag("-v,--verbose", sa.verbose, "Log connections");
 
     fuzz_args fa;

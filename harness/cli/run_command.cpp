@@ -194,8 +194,10 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
         }
         return run_targets(a, *cases, *targets, a.urls, "", interrupted);
     }
-    // No URL: the built-in reference server, in this process, on a loopback port.
+    // No URL: the built-in reference server, in this process, on a loopback port, with
+    // permessage-deflate (the cases of categories 12 and 13 offer it; the others offer nothing).
     server::server_options so;
+    so.deflate = deflate::server_policy{};
     for (const auto& q : a.quirks) {
         auto parsed = server::parse_quirk_list(q);
         if (!parsed) {

@@ -27,8 +27,12 @@ void run_session(session& s, const catalog::case_def& c, const run_options& o,
                  const handshake_outcome& hs, std::size_t first_step, observation& obs) {
     s.set_finish_rule(&c);
     s.feed_initial(hs.leftover);
-    if (obs.unimplemented || c.close.by == catalog::close_expectation::endpoint::none ||
-        !obs.harness_error.empty()) {
+    if (obs.violation) {
+        // The 101 accepted an extension wrongly (RFC 7692 §7): _Fail the WebSocket Connection_.
+        obs.failed_by_me = true;
+        s.send_close(1002, "");
+    } else if (obs.unimplemented || c.close.by == catalog::close_expectation::endpoint::none ||
+               !obs.harness_error.empty()) {
         // Autobahn closes at once when the extension is declined; a connection that should
         // not have opened, or one wsspec cannot read, has nothing more to show.
         s.send_close(1000, "");
@@ -68,12 +72,13 @@ void fill(report::case_result& r, const catalog::case_def& c, const observation&
 }
 
 session_options session_for(const catalog::case_def& c, const run_options& o, peer_role peer,
-                            std::uint8_t allowed_rsv, report::case_result& r) {
+                            const handshake_outcome& hs, report::case_result& r) {
     session_options so;
     so.max_message = message_limit(c, o);
     so.max_message_is_flag = o.max_message.has_value();
     so.peer = peer;
-    so.allowed_rsv = allowed_rsv;
+    so.allowed_rsv = hs.allowed_rsv;
+    so.deflate = hs.deflate;
     so.seed = case_seed(o.seed, c.id);
     so.timeouts = o.timeouts;
     so.wirelog = o.wirelog ? &r.wirelog : nullptr;
@@ -140,7 +145,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     // with_first_frame: the first step's frames ride in the request's TCP write.
     std::vector<std::uint8_t> first;
     std::size_t first_step = 0;
-    auto keys_opts = session_for(c, o, peer_role::server, 0, r);
+    auto keys_opts = session_for(c, o, peer_role::server, handshake_outcome{}, r);
     keys_opts.seed ^= 0x5eed; // its own key sequence, apart from the session's
     keys_opts.wirelog = nullptr;
     if (c.handshake.with_first_frame && !c.steps.empty() &&
@@ -156,7 +161,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (obs.upgraded) {
-        session sess(std::move(*s), obs, session_for(c, o, peer_role::server, hs.allowed_rsv, r));
+        session sess(std::move(*s), obs, session_for(c, o, peer_role::server, hs, r));
         run_session(sess, c, o, hs, first_step, obs);
     } else {
         (*s)->close();
@@ -180,7 +185,7 @@ report::case_result run_case_accepted(const catalog::case_def& c,
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (obs.upgraded) {
-        session sess(std::move(s), obs, session_for(c, o, peer_role::client, hs.allowed_rsv, r));
+        session sess(std::move(s), obs, session_for(c, o, peer_role::client, hs, r));
         run_session(sess, c, o, hs, 0, obs);
     } else {
         s->close();

@@ -10,8 +10,23 @@
 
 namespace wsspec::engine {
 
+namespace {
+
+// The payload as the frames carry it: compressed (RFC 7692 §7.2.1) when the step asks and the
+// session negotiated permessage-deflate.
+catalog::payload compressed_form(session& s, const catalog::step_def& step) {
+    if (!step.frame.compressed || !s.deflater()) return {};
+    catalog::bytes out;
+    s.deflater()->compress(step.frame.data.materialize(), out);
+    return catalog::payload(std::move(out));
+}
+
+} // namespace
+
 frame_stream::frame_stream(session& s, const catalog::step_def& step)
-    : s_(s), step_(step), total_(step.frame.data.size()) {}
+    : s_(s), step_(step), compressed_(compressed_form(s, step)),
+      body_(step.frame.compressed && s.deflater() ? &compressed_ : &step.frame.data),
+      total_(body_->size()) {}
 
 bool frame_stream::next_frame() {
     if (started_) {
@@ -26,7 +41,9 @@ bool frame_stream::next_frame() {
     // it was for cases with fixed or no masks.
     std::optional<mask_key> key;
     if (f.mask == catalog::frame_def::mask_mode::automatic) key = s_.automatic_mask();
-    const auto spec = catalog::to_frame_spec(f, offset_ == 0 ? f.opcode : 0x0, fin, key);
+    auto spec = catalog::to_frame_spec(f, offset_ == 0 ? f.opcode : 0x0, fin, key);
+    // RFC 7692 §6: the "Per-Message Compressed" bit on the first frame only.
+    if (body_ == &compressed_ && offset_ == 0) spec.rsv |= 0x4;
     header_size_ = write_frame_header(spec, length_, header_);
     key_ = spec.mask;
     read_ = 0;
@@ -44,7 +61,7 @@ std::size_t frame_stream::read(std::span<std::uint8_t> out) {
     if (read_ < header_size_ || at >= length_) return n;
     auto body = out.subspan(
         n, static_cast<std::size_t>(std::min<std::uint64_t>(out.size() - n, length_ - at)));
-    step_.frame.data.generate(offset_ + at, body);
+    body_->generate(offset_ + at, body);
     if (key_) apply_mask(body, *key_, static_cast<std::size_t>(at % 4));
     read_ += body.size();
     return n + body.size();

@@ -1,7 +1,8 @@
 #pragma once
 // A send step's frames as bytes produced a block at a time: the header, then the payload
 // generated from the case's description and masked on the way. A 16 MiB message never exists
-// whole in wsspec, whatever the frame size it is sent in.
+// whole in wsspec, whatever the frame size it is sent in. A compressed message (RFC 7692) is
+// compressed whole first: its frames carry the compressed bytes, RSV1 on the first.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -31,6 +32,8 @@ public:
 private:
     session& s_;
     const catalog::step_def& step_;
+    catalog::payload compressed_;  // the compressed message, when the step compresses
+    const catalog::payload* body_; // what the frames carry: the step's payload or compressed_
     const std::uint64_t total_;
     bool started_ = false;
     std::uint64_t offset_ = 0; // of the current frame's payload in the message

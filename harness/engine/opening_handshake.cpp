@@ -133,15 +133,54 @@ std::string edit_start_line(std::string_view line, const catalog::http_edits& e,
 
 } // namespace
 
-negotiated_use extension_use(std::string_view negotiated) {
+negotiated_use extension_use(std::string_view offered, std::string_view negotiated) {
     negotiated_use use;
     auto list = handshake::parse_extensions(negotiated);
     if (!list) return use;
+    auto broke = [&](std::string rule, std::string section, std::string text) {
+        use.violation =
+            report::violation{std::move(rule), std::move(section), std::move(text), 0, "RFC 7692"};
+    };
+    std::vector<deflate::params> offers;
+    if (auto o = handshake::parse_extensions(offered))
+        for (const auto& e : *o)
+            if (e.name == deflate::extension_name)
+                if (auto p = deflate::parse_offer(e)) offers.push_back(*p);
     for (const auto& e : *list) {
-        if (e.name == "permessage-deflate") {
-            use.rsv |= 0x4;           // RFC 7692 §6: the "Per-Message Compressed" bit is RSV1
-            use.undecodable = e.name; // decompression is not in the engine yet
+        if (e.name != deflate::extension_name) continue;
+        use.rsv |= 0x4; // RFC 7692 §6: the "Per-Message Compressed" bit is RSV1
+        if (use.deflate) {
+            // Both would use RSV1 for their own meaning.
+            broke("conflicting_extensions", "5",
+                  "the response accepts permessage-deflate twice: \"A server MUST NOT accept a "
+                  "PMCE extension negotiation offer together with another extension if the PMCE "
+                  "will conflict with the extension on their use of the RSV1 bit.\"");
+            return use;
         }
+        // The response answers one of the offers: it is wrong only if it fits none of them.
+        std::optional<deflate::negotiation_failure> first_failure;
+        for (const auto& offer : offers) {
+            auto r = deflate::parse_response(e, offer);
+            if (r) {
+                use.deflate = *r;
+                break;
+            }
+            if (!first_failure) first_failure = r.error();
+        }
+        if (use.deflate) continue;
+        if (!first_failure) { // offered nothing wsspec could read: the response alone
+            auto r = deflate::parse_response(e, deflate::params{});
+            if (r) {
+                use.deflate = *r;
+                continue;
+            }
+            first_failure = r.error();
+        }
+        broke(std::string(deflate::name(first_failure->error)),
+              std::string(deflate::rfc_section(first_failure->error)),
+              "its Sec-WebSocket-Extensions response, " + first_failure->parameter + ": " +
+                  std::string(deflate::describe(first_failure->error)));
+        return use;
     }
     return use;
 }
@@ -226,11 +265,10 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
         }
         obs.upgraded = true;
         obs.negotiated_extensions = v.extensions.value_or("");
-        auto use = extension_use(obs.negotiated_extensions);
+        auto use = extension_use(req.extensions.value_or(""), obs.negotiated_extensions);
         h.allowed_rsv = use.rsv;
-        if (!use.undecodable.empty())
-            obs.harness_error = "the server negotiated " + use.undecodable +
-                                ", which wsspec cannot decode yet; the case was not run";
+        h.deflate = use.deflate;
+        if (use.violation) obs.violation = use.violation; // the harness fails the connection
         if (!c.extensions.require.empty() &&
             !negotiated(obs.negotiated_extensions, c.extensions.require))
             obs.unimplemented = true;

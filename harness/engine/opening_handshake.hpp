@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/deflate/negotiation.hpp"
 #include "codec/handshake/client_request.hpp"
 #include "harness/catalog/case_model.hpp"
 #include "harness/engine/observation.hpp"
@@ -26,9 +27,10 @@ struct client_hello {
 };
 
 struct handshake_outcome {
-    std::vector<std::uint8_t> leftover; // frame bytes that came with the peer's message
-    std::string request, response;      // for the report
-    std::uint8_t allowed_rsv = 0;       // RSV bits the negotiated extensions use
+    std::vector<std::uint8_t> leftover;     // frame bytes that came with the peer's message
+    std::string request, response;          // for the report
+    std::uint8_t allowed_rsv = 0;           // RSV bits the negotiated extensions use
+    std::optional<deflate::params> deflate; // permessage-deflate as negotiated (RFC 7692)
 };
 
 // Writes `first_frames` in the same TCP write as the request (a case's with_first_frame).
@@ -39,13 +41,16 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
 handshake_outcome server_handshake(transport::stream& s, const catalog::case_def& c,
                                    std::chrono::milliseconds timeout, observation& obs);
 
-// What the negotiated extensions (a 101's Sec-WebSocket-Extensions) mean for reading frames: the
-// RSV bits they give a meaning to, and the first one wsspec cannot decode (empty: none).
+// What the extensions a 101 accepted (its Sec-WebSocket-Extensions) mean for the connection: the
+// RSV bits they give a meaning to, permessage-deflate's parameters when it was accepted, and
+// the rule of RFC 7692 the response broke when it was accepted wrongly (checked against every
+// permessage-deflate offer of `offered`: the server answers one of them).
 struct negotiated_use {
     std::uint8_t rsv = 0;
-    std::string undecodable;
+    std::optional<deflate::params> deflate;
+    std::optional<report::violation> violation;
 };
-negotiated_use extension_use(std::string_view negotiated);
+negotiated_use extension_use(std::string_view offered, std::string_view negotiated);
 
 // The case's edits applied to a serialized HTTP head (start line + fields + empty line).
 std::string apply_edits(std::string_view head, const catalog::http_edits& e, bool response);

@@ -25,6 +25,7 @@ assembler_options assembler_for(const session_options& o) {
     a.frame.allowed_rsv = o.allowed_rsv;
     a.frame.max_frame_payload = o.max_message;
     a.max_message_size = o.max_message;
+    a.per_message_deflate = o.deflate.has_value();
     return a;
 }
 
@@ -32,7 +33,23 @@ assembler_options assembler_for(const session_options& o) {
 
 session::session(std::unique_ptr<transport::stream> s, observation& obs, const session_options& o)
     : s_(std::move(s)), obs_(obs), opt_(o), rng_(o.seed), control_rng_(o.seed ^ 0xc0c0c0c0u),
-      assembler_(assembler_for(o)), rx_(64 * 1024), t0_(clock::now()) {}
+      assembler_(assembler_for(o)), rx_(64 * 1024), t0_(clock::now()) {
+    if (!o.deflate) return;
+    // Each side compresses with its own parameters (RFC 7692 §7.1): the peer's are the server's
+    // when the peer is the server.
+    const auto& p = *o.deflate;
+    const bool peer_is_server = o.peer == peer_role::server;
+    const int peer_bits =
+        peer_is_server ? deflate::server_window_bits(p) : deflate::client_window_bits(p);
+    const int own_bits =
+        peer_is_server ? deflate::client_window_bits(p) : deflate::server_window_bits(p);
+    const bool peer_keeps =
+        !(peer_is_server ? p.server_no_context_takeover : p.client_no_context_takeover);
+    const bool own_keeps =
+        !(peer_is_server ? p.client_no_context_takeover : p.server_no_context_takeover);
+    inflater_ = std::make_unique<deflate::inflater>(peer_bits, peer_keeps, o.max_message);
+    deflater_ = std::make_unique<deflate::deflater>(own_bits, own_keeps);
+}
 
 void session::log(const char* what, std::string text) {
     if (!opt_.wirelog) return;
@@ -221,16 +238,48 @@ void session::on_violation(codec_error e, std::uint64_t offset) {
             send_close(1009, "");
         return;
     }
-    obs_.violation = report::violation{std::string(name(e)), std::string(rfc_section(e)),
-                                       std::string(describe(e)), offset};
-    log("RF",
-        fmt::format("violation: {} (RFC 6455 §{}) at byte {}", name(e), rfc_section(e), offset));
+    obs_.violation =
+        report::violation{std::string(name(e)), std::string(rfc_section(e)),
+                          std::string(describe(e)), offset, std::string(rfc_document(e))};
+    log("RF", fmt::format("violation: {} ({} §{}) at byte {}", name(e), rfc_document(e),
+                          rfc_section(e), offset));
     // As Autobahn does: fail the connection with 1002 (1007 for UTF-8), or drop if closing.
     obs_.failed_by_me = true;
     if (close_sent_)
         drop("the harness failed the connection after a protocol violation");
     else
         send_close(close_code_for(e), describe(e));
+}
+
+void session::take_message_bytes(std::span<const std::uint8_t> bytes) {
+    if (message_op_ == opcode::text && !inflated_utf8_bad_ &&
+        inflated_utf8_.feed(bytes).status == utf8_status::invalid)
+        inflated_utf8_bad_ = true;
+    message_.append(bytes);
+}
+
+bool session::inflate_chunk(const message_result& r) {
+    auto sink = [this](std::span<const std::uint8_t> b) { take_message_bytes(b); };
+    inflated_utf8_bad_ = false;
+    auto e = inflater_->feed(r.payload, sink);
+    if (e == deflate::inflate_error::none && r.message_end) {
+        e = inflater_->finish(sink);
+        if (message_op_ == opcode::text && !inflated_utf8_bad_ &&
+            inflated_utf8_.finish().status != utf8_status::valid)
+            inflated_utf8_bad_ = true;
+    }
+    if (e == deflate::inflate_error::invalid_data) {
+        on_violation(codec_error::invalid_compressed_data, assembler_.offset());
+    } else if (e == deflate::inflate_error::too_large) {
+        on_violation(codec_error::message_too_large, assembler_.offset());
+    } else if (inflated_utf8_bad_) {
+        // RFC 7692 §6.1 / RFC 6455 §8.1: the UTF-8 rule holds for the message, which is the
+        // inflated data.
+        on_violation(codec_error::invalid_utf8, assembler_.offset());
+    } else {
+        return true;
+    }
+    return false;
 }
 
 // The payload the case expects as message `index`, if every expected outcome that has such a
@@ -267,8 +316,13 @@ void session::on_message_chunk(const message_result& r) {
         for (const auto& e : obs_.received)
             index += e.type == catalog::event::kind::text || e.type == catalog::event::kind::binary;
         message_.expect(expected_message(index));
+        inflated_utf8_.reset();
     }
-    message_.append(r.payload);
+    if (r.compressed) {
+        if (!inflate_chunk(r)) return;
+    } else {
+        message_.append(r.payload);
+    }
     if (!r.message_end) return;
     catalog::event e;
     e.type =

@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+#include "codec/deflate/message_deflate.hpp"
+#include "codec/deflate/negotiation.hpp"
 #include "codec/message_assembler.hpp"
 #include "harness/catalog/case_model.hpp"
 #include "harness/engine/observation.hpp"
@@ -36,6 +38,9 @@ struct session_options {
     // user's --max-message or derived from the case.
     std::uint64_t max_message = std::uint64_t{1} << 31;
     bool max_message_is_flag = false;
+    // permessage-deflate as negotiated: compressed messages (RSV1) are inflated as they arrive
+    // and their UTF-8 checked on the inflated bytes; steps may send compressed messages.
+    std::optional<deflate::params> deflate;
 };
 
 class session {
@@ -95,6 +100,8 @@ public:
     // The key for a frame whose mask is "auto": a fresh one as the client, none as the server.
     std::optional<mask_key> automatic_mask() noexcept;
     catalog::peer_role peer() const noexcept { return opt_.peer; }
+    // The compressor for the messages wsspec sends, when permessage-deflate was negotiated.
+    deflate::deflater* deflater() noexcept { return deflater_.get(); }
 
     // The wire log keeps this many entries of a case (Autobahn keeps none for category 9).
     static constexpr std::size_t max_wirelog_entries = 2000;
@@ -110,6 +117,10 @@ private:
     void write_control(std::uint8_t opcode, std::span<const std::uint8_t> payload);
     void process(std::span<std::uint8_t> bytes);
     void on_message_chunk(const message_result& r);
+    // A compressed message's chunk: inflated, its text checked; false once the connection is
+    // failed.
+    bool inflate_chunk(const message_result& r);
+    void take_message_bytes(std::span<const std::uint8_t> bytes);
     void on_control(const message_result& r);
     void on_close(const message_result& r);
     void on_violation(codec_error e, std::uint64_t offset);
@@ -136,6 +147,10 @@ private:
     std::vector<std::uint8_t> rx_;
     catalog::payload_sink message_;
     opcode message_op_ = opcode::text;
+    std::unique_ptr<deflate::inflater> inflater_; // the peer's compressed messages
+    std::unique_ptr<deflate::deflater> deflater_; // wsspec's
+    utf8_validator inflated_utf8_{};              // a compressed text message's inflated bytes
+    bool inflated_utf8_bad_ = false;
     clock::time_point t0_;
     std::optional<clock::time_point> case_timer_, close_timer_, drop_timer_;
     // Last resort once the case timer has fired and nothing else is armed (the peer replied

@@ -194,9 +194,9 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         // Autobahn fails such a connection silently; we name the rule.
         behavior = verdict::failed;
         behavior_reason =
-            fmt::format("the {} broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
-                        catalog::to_string(o.peer), o.violation->section, o.violation->text,
-                        o.violation->rule, o.violation->offset);
+            fmt::format("the {} broke {} §{}: {} ({}, at byte {} of its stream)",
+                        catalog::to_string(o.peer), o.violation->document, o.violation->section,
+                        o.violation->text, o.violation->rule, o.violation->offset);
     }
     auto reason = join(behavior_reason, close_reason);
     // Every reason for a verdict that is not OK names the rule: the peer's own violation

@@ -2,7 +2,9 @@
 // The reference server (`wsspec serve`): an RFC 6455 echo server on the codec, usable as an
 // Autobahn "testee", with quirks that each break one rule on purpose (quirk.hpp).
 //
-// It accepts no extension and selects no subprotocol, echoes every text/binary message as one
+// It selects no subprotocol and accepts no extension but permessage-deflate (RFC 7692) when
+// `deflate` is set: then it inflates compressed messages (their UTF-8 and size checked on the
+// inflated bytes) and compresses every echo. It echoes every text/binary message as one
 // unmasked frame of the same opcode, answers pings at once, answers a close by echoing its code
 // and then closes TCP first (RFC 6455 §7.1.1), and fails the connection on any codec error with
 // the close code the error maps to (§7.4.1). Users benchmark their tools against it
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/deflate/negotiation.hpp"
 #include "codec/result.hpp"
 #include "harness/server/quirk.hpp"
 #include "harness/transport/tls_options.hpp"
@@ -32,6 +35,9 @@ struct server_options {
     unsigned threads = 0;
     std::optional<transport::tls_server_options> tls;
     std::vector<quirk> quirks;
+    // Accept permessage-deflate offers (the first one it can honour, RFC 7692 §7) on these
+    // terms; none: decline every offer.
+    std::optional<deflate::server_policy> deflate;
     // RFC 6455 §10.4: larger messages (and frames) fail the connection with close 1009.
     std::size_t max_message = std::size_t{64} << 20;
     // A connection that sends nothing for this long is closed (1001).

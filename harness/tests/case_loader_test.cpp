@@ -883,7 +883,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: steps[0].send: expected a frame object"},
         error_row{R"j({"steps": [{"send": {"opcod": "text"}}]})j",
                   "f.json: case t.1: steps[0].send: unknown field 'opcod' (frame fields: opcode, "
-                  "fin, rsv, payload, mask, length, declared_length)"},
+                  "fin, rsv, payload, mask, length, declared_length, compressed)"},
         error_row{R"j({"steps": [{"send": {}}]})j",
                   "f.json: case t.1: steps[0].send: missing field 'opcode'"},
         error_row{R"j({"steps": [{"send": {"opcode": "pingg"}}]})j",

@@ -111,18 +111,73 @@ engine::run_options to(const std::string& url) {
     return o;
 }
 
-TEST(EnginePeers, NegotiatedExtensionsDecideTheRsvBits) {
-    EXPECT_EQ(engine::extension_use("permessage-deflate; client_max_window_bits=10").rsv, 0x4);
-    EXPECT_EQ(engine::extension_use("x-unknown").rsv, 0);
-    EXPECT_EQ(engine::extension_use("").rsv, 0);
+TEST(EnginePeers, NegotiatedExtensionsDecideTheRsvBitsAndAreCheckedAgainstTheOffer) {
+    const char* offer = "permessage-deflate; client_max_window_bits";
+    auto use = engine::extension_use(offer, "permessage-deflate; client_max_window_bits=10");
+    EXPECT_EQ(use.rsv, 0x4);
+    ASSERT_TRUE(use.deflate.has_value());
+    EXPECT_EQ(use.deflate->client_max_window_bits, 10);
+    EXPECT_FALSE(use.violation.has_value());
+    EXPECT_EQ(engine::extension_use(offer, "x-unknown").rsv, 0);
+    EXPECT_EQ(engine::extension_use(offer, "").rsv, 0);
+    // RFC 7692 §7.1.2.2: no client_max_window_bits in the offer, none in the response.
+    use = engine::extension_use("permessage-deflate",
+                                "permessage-deflate; client_max_window_bits=10");
+    ASSERT_TRUE(use.violation.has_value());
+    EXPECT_EQ(use.violation->rule, "not_offered");
+    EXPECT_EQ(use.violation->document, "RFC 7692");
+    EXPECT_EQ(use.violation->section, "7.1.2.2");
+    use = engine::extension_use("permessage-deflate", "permessage-deflate, permessage-deflate");
+    ASSERT_TRUE(use.violation.has_value());
+    EXPECT_EQ(use.violation->rule, "conflicting_extensions");
+    // Several offers: the response answers one of them (Autobahn 13.7).
+    use = engine::extension_use(
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=9, "
+        "permessage-deflate",
+        "permessage-deflate");
+    EXPECT_FALSE(use.violation.has_value()) << "it answers the second offer";
 }
 
-TEST(EnginePeers, ADeflateWsspecCannotDecodeYetIsAHarnessErrorNotTheServers) {
-    scripted_server srv("permessage-deflate", frame(0x1, "Hi", 0x4, std::nullopt));
-    auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
+TEST(EnginePeers, ACompressedMessageIsInflatedAndJudged) {
+    // RFC 7692 §7.2.3.1: "Hello" compressed, RSV1 on its one frame.
+    const std::string hello = "\xf2\x48\xcd\xc9\xc9\x07\x00";
+    scripted_server srv("permessage-deflate", frame(0x1, hello, 0x4, std::nullopt));
+    auto c = load_one(rsv1_case(true));
+    c.expect = {{verdict::ok,
+                 {{{catalog::event::kind::text,
+                    catalog::payload(catalog::bytes{'H', 'e', 'l', 'l', 'o'}),
+                    {}}}}}};
+    auto r = engine::run_case(c, to(srv.url()));
     EXPECT_FALSE(r.server_violation.has_value()) << r.reason;
-    EXPECT_EQ(r.behavior, verdict::error) << r.reason;
-    EXPECT_NE(r.reason.find("cannot decode yet"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+}
+
+TEST(EnginePeers, InvalidDeflateDataIsTheServersViolation) {
+    scripted_server srv("permessage-deflate", frame(0x1, "\xff\xff\xff", 0x4, std::nullopt));
+    auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.server_violation->rule, "invalid_compressed_data");
+    EXPECT_NE(r.reason.find("RFC 7692 §7.2.2"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::failed);
+}
+
+TEST(EnginePeers, InflatedTextMustBeUtf8) {
+    // 0xff alone, stored (no compression): valid DEFLATE, invalid UTF-8 once inflated.
+    scripted_server srv(
+        "permessage-deflate",
+        frame(0x1, std::string("\x00\x01\x00\xfe\xff\xff\x00", 7), 0x4, std::nullopt));
+    auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.server_violation->rule, "invalid_utf8");
+}
+
+TEST(EnginePeers, AResponseThatBreaksRfc7692FailsTheCaseByItsRule) {
+    scripted_server srv("permessage-deflate; client_max_window_bits=10", {});
+    auto r = engine::run_case(load_one(rsv1_case(true)), to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::failed);
+    EXPECT_NE(r.reason.find("RFC 7692 §7.1.2.2"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.local_close_code, 1002) << "the harness fails the connection";
 }
 
 TEST(EnginePeers, Rsv1WithoutNegotiationIsAViolation) {

@@ -235,6 +235,11 @@ result<frame_def> parse_frame(const json& j, const where& w) {
         if (!n) return n.error();
         f.declared_length = *n;
     }
+    if (j.contains("compressed")) {
+        auto b = get_bool(j["compressed"], w.at("compressed"));
+        if (!b) return b.error();
+        f.compressed = *b;
+    }
     return f;
 }
 

@@ -192,9 +192,9 @@ bool load_connection::on_frames(std::span<std::uint8_t> bytes, std::int64_t t) {
             break;
         case message_status::error:
             fail(error_kind::protocol,
-                 fmt::format("{}: the server broke RFC 6455 §{}: {} ({}, at byte {} of its stream)",
-                             who(), rfc_section(r.error), describe(r.error), name(r.error),
-                             assembler_.error_offset()));
+                 fmt::format("{}: the server broke {} §{}: {} ({}, at byte {} of its stream)",
+                             who(), rfc_document(r.error), rfc_section(r.error), describe(r.error),
+                             name(r.error), assembler_.error_offset()));
             return false;
         }
     }

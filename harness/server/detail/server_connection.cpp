@@ -9,8 +9,10 @@
 #include <fmt/format.h>
 
 #include "codec/close.hpp"
+#include "codec/deflate/negotiation.hpp"
 #include "codec/error.hpp"
 #include "codec/frame_encoder.hpp"
+#include "codec/handshake/extensions.hpp"
 #include "codec/handshake/server_request.hpp"
 #include "harness/server/detail/event_loop.hpp"
 
@@ -48,8 +50,10 @@ leniency leniency_for(quirk_set q) noexcept {
     return l;
 }
 
-assembler_options make_assembler_options(quirk_set q, std::uint64_t limit) noexcept {
+assembler_options make_assembler_options(quirk_set q, std::uint64_t limit,
+                                         bool deflate = false) noexcept {
     assembler_options o;
+    o.per_message_deflate = deflate;
     o.frame.local_role = role::server;
     o.frame.lenient = leniency_for(q);
     // RFC 6455 §10.4: a frame can never be larger than the message it belongs to.
@@ -316,13 +320,32 @@ void server_connection::on_handshake(time_point now) {
         return;
     }
     begin_ += req.head_size;
-    // RFC 6455 §4.2.2: no subprotocol and no extension is selected, whatever was offered.
-    const std::string accept = handshake::build_accept_response(req.request.key);
+    // RFC 6455 §4.2.2: no subprotocol is selected, and no extension but permessage-deflate.
+    const auto extensions = accept_deflate(req.request.extensions);
+    const std::string accept =
+        handshake::build_accept_response(req.request.key, std::nullopt, extensions);
     out_.insert(out_.end(), accept.begin(), accept.end());
     state_ = state::open;
     last_read_ = now;
     if (opt_.ping_interval.count() > 0) next_ping_ = now + opt_.ping_interval;
     process_buffered(now); // frames sent in the same write as the request
+}
+
+// The response to the client's permessage-deflate offers, if one is accepted; the connection
+// then reads RSV1 as "compressed" and compresses its echoes (RFC 7692).
+std::optional<std::string>
+server_connection::accept_deflate(const std::optional<std::string>& offers) {
+    if (!opt_.deflate || !offers) return std::nullopt;
+    auto list = handshake::parse_extensions(*offers);
+    if (!list) return std::nullopt;
+    auto p = deflate::accept_first(*list, *opt_.deflate);
+    if (!p) return std::nullopt;
+    assembler_ = message_assembler(make_assembler_options(q_, limit_, true));
+    inflater_ = std::make_unique<deflate::inflater>(deflate::client_window_bits(*p),
+                                                    !p->client_no_context_takeover, limit_);
+    deflater_ = std::make_unique<deflate::deflater>(deflate::server_window_bits(*p),
+                                                    !p->server_no_context_takeover);
+    return deflate::format(*p);
 }
 
 // Feeds buffered bytes to the assembler while the WebSocket stays open.
@@ -375,7 +398,11 @@ bool server_connection::on_data(const message_result& r) {
     if (is_reserved(r.op)) return true;
     const bool text = r.op == opcode::text;
     const bool late_check = q_.has(quirk::utf8_at_end) && text;
-    if (r.frame_begin && assembler_.header().op != opcode::cont) late_utf8_.reset();
+    if (r.frame_begin && assembler_.header().op != opcode::cont) {
+        late_utf8_.reset();
+        inflated_utf8_.reset();
+    }
+    if (r.compressed) return on_compressed(r);
     if (late_check) late_utf8_.feed(r.payload);
     if (late_check && r.message_end && late_utf8_.finish().status != utf8_status::valid) {
         fail(codec_error::invalid_utf8, last_read_);
@@ -394,6 +421,40 @@ bool server_connection::on_data(const message_result& r) {
     return ok;
 }
 
+// A chunk of a compressed message: inflated into message_, its text checked as it inflates
+// (RFC 6455 §8.1 holds for the inflated message), echoed once complete.
+bool server_connection::on_compressed(const message_result& r) {
+    const bool text = r.op == opcode::text;
+    bool bad_utf8 = false;
+    auto sink = [&](std::span<const std::uint8_t> b) {
+        if (text && !bad_utf8 && inflated_utf8_.feed(b).status == utf8_status::invalid)
+            bad_utf8 = true;
+        message_.insert(message_.end(), b.begin(), b.end());
+    };
+    auto e = inflater_->feed(r.payload, sink);
+    if (e == deflate::inflate_error::none && r.message_end) {
+        e = inflater_->finish(sink);
+        if (text && !bad_utf8 && inflated_utf8_.finish().status != utf8_status::valid)
+            bad_utf8 = true;
+    }
+    const codec_error broke =
+        e == deflate::inflate_error::invalid_data ? codec_error::invalid_compressed_data
+        : e == deflate::inflate_error::too_large  ? codec_error::message_too_large
+        : bad_utf8                                ? codec_error::invalid_utf8
+                                                  : codec_error::none;
+    if (broke != codec_error::none) {
+        message_.clear();
+        release_if_large(message_);
+        fail(broke, last_read_);
+        return true; // fail() moved the connection on
+    }
+    if (!r.message_end) return true;
+    const bool ok = echo(r.op, message_);
+    message_.clear();
+    release_if_large(message_);
+    return ok;
+}
+
 // A message back as it came, but for the quirks that break echoes.
 bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
     if (q_.has(quirk::message_quota_500) && ++echoed_ > 500) {
@@ -404,6 +465,14 @@ bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
         return true; // no longer open: process_buffered stops
     }
     const std::size_t at = out_.size();
+    if (deflater_) {
+        // Every echo compressed (RFC 7692 §7.2.1), RSV1 on its one frame.
+        compressed_.clear();
+        deflater_->compress(payload, compressed_);
+        const bool ok = send_frame(op, compressed_, 0x4);
+        release_if_large(compressed_);
+        return ok;
+    }
     if (!send_frame(op, payload)) return false;
     constexpr std::size_t boundary = 65535;
     if (q_.has(quirk::corrupt_large_echo) && payload.size() > boundary)
@@ -472,8 +541,8 @@ void server_connection::on_close(const message_result& r, time_point now) {
 // maps to (§7.4.1), then close TCP.
 void server_connection::fail(codec_error e, time_point now) {
     const std::uint16_t code = q_.has(quirk::wrong_close_code) ? 1000 : close_code_for(e);
-    log(fmt::format("failing the connection with {}: {} (RFC 6455 §{}) at byte {}", code, name(e),
-                    rfc_section(e), assembler_.error_offset()));
+    log(fmt::format("failing the connection with {}: {} ({} §{}) at byte {}", code, name(e),
+                    rfc_document(e), rfc_section(e), assembler_.error_offset()));
     if (!send_close(code, describe(e))) return finish();
     begin_closing(now);
 }
@@ -484,20 +553,22 @@ void server_connection::go_away(std::string_view reason, time_point now) {
 }
 
 // Appends one frame to the output; it is written with the rest of the batch.
-bool server_connection::send_frame(opcode op, std::span<const std::uint8_t> payload) {
+bool server_connection::send_frame(opcode op, std::span<const std::uint8_t> payload,
+                                   std::uint8_t rsv) {
     const std::size_t at = out_.size();
     if (payload.size() > max_control_payload && !is_control(op)) {
         // A large echo: header, then the payload appended, without zero-filling the room first.
         std::uint8_t header[max_header_size];
-        const std::size_t h = encode_header(frame_options{.op = op}, payload.size(), header);
+        const std::size_t h =
+            encode_header(frame_options{.op = op, .rsv = rsv}, payload.size(), header);
         out_.reserve(at + h + payload.size());
         out_.insert(out_.end(), header, header + h);
         out_.insert(out_.end(), payload.begin(), payload.end());
         return true;
     }
     out_.resize(at + encoded_size(payload.size(), false));
-    auto e =
-        encode_frame(frame_options{.op = op}, payload, std::span<std::uint8_t>(out_).subspan(at));
+    auto e = encode_frame(frame_options{.op = op, .rsv = rsv}, payload,
+                          std::span<std::uint8_t>(out_).subspan(at), rsv);
     if (e.error == codec_error::control_payload_too_long && q_.has(quirk::long_control_frames)) {
         // The strict encoder refuses a control frame over 125 bytes (§5.5); this quirk sends one.
         out_.resize(at);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/deflate/message_deflate.hpp"
 #include "codec/message_assembler.hpp"
 #include "codec/utf8.hpp"
 #include "harness/server/quirk.hpp"
@@ -99,8 +100,11 @@ private:
     void on_close(const message_result& r, time_point now);
     void fail(codec_error e, time_point now);
     void go_away(std::string_view reason, time_point now);
-    bool send_frame(opcode op, std::span<const std::uint8_t> payload);
+    bool send_frame(opcode op, std::span<const std::uint8_t> payload, std::uint8_t rsv = 0);
     bool echo(opcode op, std::span<const std::uint8_t> payload);
+    // permessage-deflate: accepted in the opening handshake; a compressed message's chunk.
+    std::optional<std::string> accept_deflate(const std::optional<std::string>& offers);
+    bool on_compressed(const message_result& r);
     bool send_close(std::uint16_t code, std::string_view reason);
     bool send_due_pongs(time_point now);
     bool send_due_ping(time_point now);
@@ -123,9 +127,13 @@ private:
     std::vector<std::uint8_t> message_; // a fragmented message being reassembled
     std::vector<std::uint8_t> out_;     // frames not written yet: one write for a batch
     std::size_t out_sent_ = 0;
-    utf8_validator late_utf8_{};     // quirk::utf8_at_end
-    std::uint64_t echoed_ = 0;       // messages echoed (quirk::message_quota_500)
-    std::deque<pending_pong> pongs_; // quirk::late_pong
+    utf8_validator late_utf8_{};                  // quirk::utf8_at_end
+    std::unique_ptr<deflate::inflater> inflater_; // permessage-deflate, once negotiated
+    std::unique_ptr<deflate::deflater> deflater_;
+    utf8_validator inflated_utf8_{};       // a compressed text message's inflated bytes
+    std::vector<std::uint8_t> compressed_; // an echo, compressed
+    std::uint64_t echoed_ = 0;             // messages echoed (quirk::message_quota_500)
+    std::deque<pending_pong> pongs_;       // quirk::late_pong
 
     time_point handshake_deadline_ = never;
     time_point next_ping_ = never; // options.ping_interval
