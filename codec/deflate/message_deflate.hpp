@@ -22,10 +22,15 @@
 
 namespace wsspec::deflate {
 
+// zlib's fastest level: what a peer receives is valid DEFLATE at any level, and a conformance
+// run compresses gigabytes (Autobahn 12.x/13.x), so the harness and the reference server trade
+// ratio for speed.
+inline constexpr int fast_level = 1;
+
 class deflater {
 public:
     // window_bits 9..15 (zlib cannot compress with 8); level as zlib's (1..9, -1 default).
-    deflater(int window_bits, bool context_takeover, int level = -1);
+    deflater(int window_bits, bool context_takeover, int level = fast_level);
     ~deflater();
     deflater(deflater&&) noexcept;
     deflater& operator=(deflater&&) noexcept;

@@ -42,8 +42,9 @@ constexpr std::array http_edit_fields{
     sv("method"),        sv("target"), sv("version"), sv("status"),
     sv("reason_phrase"), sv("remove"), sv("replace"), sv("add")};
 constexpr std::array extension_fields{sv("offer"), sv("require")};
-constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),   sv("chop"),
-                                 sv("pieces"), sv("between"),  sv("repeat"), sv("within")};
+constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),
+                                 sv("chop"),   sv("pieces"),   sv("between"),
+                                 sv("repeat"), sv("within"),   sv("slide")};
 constexpr std::array frame_fields{sv("opcode"),          sv("fin"),       sv("rsv"),
                                   sv("payload"),         sv("mask"),      sv("length"),
                                   sv("declared_length"), sv("compressed")};

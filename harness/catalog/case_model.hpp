@@ -61,6 +61,9 @@ struct step_def {
     // records one event {"echoes": repeat}; the first wrong echo is recorded as it came.
     std::uint32_t repeat = 0;
     double within = 60;
+    // repeat: round trip i sends the corpus window i windows on (Autobahn 12.x/13.x cut their
+    // messages one after the other from a test file).
+    bool slide = false;
     payload raw;                             // raw
     std::optional<std::uint16_t> close_code; // close
     std::string close_reason;                // sent whole, even past 123 bytes (7.3.6 needs it)

@@ -60,6 +60,7 @@ json step_to_json(const step_def& s) {
         if (s.repeat) {
             j["repeat"] = s.repeat;
             j["within"] = s.within;
+            if (s.slide) j["slide"] = true;
         }
         return j;
     }

@@ -72,7 +72,32 @@ payload payload::compared(std::uint64_t size, bytes head, std::shared_ptr<const 
     return p;
 }
 
+payload payload::corpus_window(corpus_kind k, std::uint64_t offset, std::uint64_t size) {
+    payload p;
+    p.form_ = form::corpus;
+    p.corpus_ = k;
+    p.offset_ = offset % catalog::corpus(k).size();
+    p.size_ = size;
+    return p;
+}
+
+payload payload::window_after(std::uint64_t n) const {
+    if (form_ != form::corpus) return *this;
+    return corpus_window(corpus_, offset_ + n * (size_ % catalog::corpus(corpus_).size()), size_);
+}
+
 void payload::generate(std::uint64_t offset, std::span<std::uint8_t> out) const {
+    if (form_ == form::corpus) {
+        const auto text = catalog::corpus(corpus_);
+        std::size_t at = static_cast<std::size_t>((offset_ + offset) % text.size());
+        for (std::size_t done = 0; done < out.size();) {
+            const std::size_t n = std::min(out.size() - done, text.size() - at);
+            std::memcpy(out.data() + done, text.data() + at, n);
+            done += n;
+            at = 0;
+        }
+        return;
+    }
     if (form_ == form::literal || form_ == form::digest || form_ == form::compared) {
         // Past the bytes there are (a digest's head): zeros.
         const std::size_t have =
@@ -171,8 +196,9 @@ void payload_sink::start_hashing() {
 }
 
 void payload_sink::expect(std::shared_ptr<const payload> reference) {
-    if (reference && (reference->kind() == payload::form::literal ||
-                      reference->kind() == payload::form::pattern))
+    if (reference &&
+        (reference->kind() == payload::form::literal ||
+         reference->kind() == payload::form::pattern || reference->kind() == payload::form::corpus))
         reference_ = std::move(reference);
     else
         reference_.reset();
@@ -250,7 +276,8 @@ std::optional<difference> first_difference(const payload& expected, const payloa
                    ? received.first_difference()
                    : std::nullopt;
     auto known = [](const payload& p) {
-        return p.kind() == payload::form::literal || p.kind() == payload::form::pattern;
+        return p.kind() == payload::form::literal || p.kind() == payload::form::pattern ||
+               p.kind() == payload::form::corpus;
     };
     if (!known(expected) || !known(received)) return std::nullopt;
     const std::uint64_t total = expected.size();
@@ -318,6 +345,25 @@ result<payload> parse_payload(const json& j, bool expectation) {
         if (!b) return b.error();
         return payload(std::move(*b));
     }
+    if (j.contains("corpus")) {
+        const auto& name = j["corpus"];
+        auto k = name.is_string() ? parse_corpus(name.get<std::string>()) : std::nullopt;
+        if (!k)
+            return make_error("corpus: expected one of \"json\", \"bitmap\", \"prose\", "
+                              "\"html\", \"pdf\", got " +
+                              name.dump());
+        if (!j.contains("size") || !j["size"].is_number_unsigned())
+            return make_error("a corpus window needs \"size\": N");
+        std::uint64_t offset = 0;
+        if (j.contains("offset")) {
+            if (!j["offset"].is_number_unsigned())
+                return make_error("corpus offset: expected a byte offset");
+            offset = j["offset"].get<std::uint64_t>();
+        }
+        if (j.size() != (j.contains("offset") ? 3u : 2u))
+            return make_error("a corpus window is {\"corpus\": NAME, \"size\": N, \"offset\": M}");
+        return payload::corpus_window(*k, offset, j["size"].get<std::uint64_t>());
+    }
     if (!j.contains("size") || !j["size"].is_number_unsigned())
         return make_error(std::string(forms) + ", got " + j.dump());
     std::uint64_t size = j["size"].get<std::uint64_t>();
@@ -356,6 +402,11 @@ json payload_to_json(const payload& p) {
     case payload::form::any:
     case payload::form::digest:
     case payload::form::compared: return {{"size", p.size()}};
+    case payload::form::corpus: {
+        json j = {{"corpus", std::string(to_string(p.corpus()))}, {"size", p.size()}};
+        if (p.offset()) j["offset"] = p.offset();
+        return j;
+    }
     }
     return nullptr;
 }
@@ -385,6 +436,9 @@ std::string describe(const payload& p, std::size_t max_preview) {
         return fmt::format("{} B {} sha1 {}", p.size(), preview(p, max_preview),
                            to_hex(std::span(d).first(8)));
     }
+    case payload::form::corpus:
+        return fmt::format("{} B of the {} corpus from byte {}", p.size(), to_string(p.corpus()),
+                           p.offset());
     case payload::form::compared:
         return fmt::format("{} B {} ({} the expected payload, compared as it arrived)", p.size(),
                            preview(p, max_preview),

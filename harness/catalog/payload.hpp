@@ -5,7 +5,8 @@
 // as they stream in, never buffered whole.
 //
 // Case-file forms (cases/README.md, PAYLOAD): "text", {"hex": ...}, {"pattern": ..., "size": N},
-// {"pattern_hex": ..., "size": N}, and in expectations only {"size": N} (any content).
+// {"pattern_hex": ..., "size": N}, {"corpus": "json", "size": N} (a window of a generated test
+// corpus, corpus.hpp), and in expectations only {"size": N} (any content).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "codec/result.hpp"
+#include "harness/catalog/corpus.hpp"
 
 namespace wsspec::catalog {
 
@@ -40,6 +42,7 @@ public:
         // received, too large to keep, and compared with the expected payload as it streamed
         // in: size(), the first bytes, reference() and the first difference (none: equal)
         compared,
+        corpus, // size() bytes of a test corpus from offset(), cyclically
     };
 
     payload() = default;
@@ -50,6 +53,11 @@ public:
     static payload digest(std::uint64_t size, const sha1_digest& sha1, bytes head);
     static payload compared(std::uint64_t size, bytes head, std::shared_ptr<const payload> with,
                             std::optional<difference> first_difference);
+    static payload corpus_window(corpus_kind k, std::uint64_t offset, std::uint64_t size);
+    // corpus: the window `n` windows further on (Autobahn 12.x/13.x cut consecutive messages).
+    payload window_after(std::uint64_t n) const;
+    corpus_kind corpus() const noexcept { return corpus_; }
+    std::uint64_t offset() const noexcept { return offset_; }
 
     form kind() const noexcept { return form_; }
     std::uint64_t size() const noexcept { return form_ == form::literal ? data_.size() : size_; }
@@ -74,7 +82,8 @@ public:
     bool matches(const payload& received) const;
     // Exact identity of the description (the writer's round trip), not of the content.
     bool operator==(const payload& o) const {
-        return form_ == o.form_ && size() == o.size() && data_ == o.data_ && sha1_ == o.sha1_;
+        return form_ == o.form_ && size() == o.size() && data_ == o.data_ && sha1_ == o.sha1_ &&
+               corpus_ == o.corpus_ && offset_ == o.offset_;
     }
 
 private:
@@ -83,6 +92,8 @@ private:
     bytes data_;
     sha1_digest sha1_{};
     std::shared_ptr<const payload> reference_; // compared
+    corpus_kind corpus_ = corpus_kind::json;   // corpus
+    std::uint64_t offset_ = 0;                 // corpus
     std::optional<difference> differs_;        // compared
 };
 

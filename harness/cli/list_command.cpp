@@ -7,6 +7,15 @@
 #include "harness/server/quirk.hpp"
 
 namespace wsspec::cli {
+namespace {
+
+// "§5.2" for RFC 6455, which most cases test; another RFC's sections say which: "RFC 7692 §6".
+std::string section_label(std::string_view rfc) {
+    if (rfc.empty()) return "-";
+    return rfc.rfind("RFC", 0) == 0 ? std::string(rfc) : "§" + std::string(rfc);
+}
+
+} // namespace
 
 int list_command(const list_args& a) {
     if (a.quirks) {
@@ -18,8 +27,7 @@ int list_command(const list_args& a) {
             return exit_ok;
         }
         for (const auto& q : server::all_quirks())
-            fmt::print("{:<24} §{:<6} {}\n", q.name, q.rfc_section.empty() ? "-" : q.rfc_section,
-                       q.breaks);
+            fmt::print("{:<26} {:<7} {}\n", q.name, section_label(q.rfc_section), q.breaks);
         return exit_ok;
     }
     auto all = catalog::load_catalog(a.case_dir, a.replace_builtin);
@@ -49,7 +57,7 @@ int list_command(const list_args& a) {
         return exit_ok;
     }
     for (const auto& c : cases)
-        fmt::print("{:<8} §{:<6} {}{}\n", c.id + " ", c.rfc, c.title,
+        fmt::print("{:<8} {:<7} {}{}\n", c.id + " ", section_label(c.rfc), c.title,
                    c.applies_to(catalog::peer_role::server) ? "" : " (tests clients)");
     fmt::print("{} cases\n", cases.size());
     return exit_ok;

@@ -163,6 +163,9 @@ negotiated_use extension_use(std::string_view offered, std::string_view negotiat
             auto r = deflate::parse_response(e, offer);
             if (r) {
                 use.deflate = *r;
+                // RFC 7692 §7.1.1.2: offering client_no_context_takeover, the client told the
+                // server "the client is not going to use context takeover", answered or not.
+                use.deflate->client_no_context_takeover |= offer.client_no_context_takeover;
                 break;
             }
             if (!first_failure) first_failure = r.error();

@@ -102,6 +102,7 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
     want.type =
         step.frame.opcode == 0x2 ? catalog::event::kind::binary : catalog::event::kind::text;
     want.data = step.frame.data;
+    catalog::step_def current = step; // with slide: this round trip's window
     auto end = clock::now() + std::chrono::duration_cast<clock::duration>(
                                   std::chrono::duration<double>(step.within));
     std::vector<double> rtt;
@@ -112,9 +113,10 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
                 fmt::format("the connection closed after {} of {} round trips", i, step.repeat);
             return;
         }
+        if (step.slide) want.data = current.frame.data = step.frame.data.window_after(i);
         const auto before = obs.received.size();
         auto sent = clock::now();
-        write_frames(s, step);
+        write_frames(s, current);
         s.flush();
         if (!s.pump_until_event(before, end)) {
             obs.step_detail =

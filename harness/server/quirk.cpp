@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 23> quirk_table{{
+constexpr std::array<quirk_info, 31> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -56,6 +56,32 @@ constexpr std::array<quirk_info, 23> quirk_table{{
      "closes the connection with 1008 after echoing 500 messages (a per-connection quota too "
      "small for 1000 round trips)",
      "10.4"},
+    {quirk::deflate_rsv1_uncompressed, "deflate-rsv1-uncompressed",
+     "with permessage-deflate, sets RSV1 on its echoes but does not compress them", "RFC 7692 §6"},
+    {quirk::deflate_keeps_context, "deflate-keeps-context",
+     "with permessage-deflate, keeps its compression context across messages even when it agreed "
+     "to server_no_context_takeover",
+     "RFC 7692 §7.1.1.1"},
+    {quirk::deflate_rsv1_control, "deflate-rsv1-control",
+     "with permessage-deflate, accepts control frames with RSV1 set instead of failing",
+     "RFC 7692 §6"},
+    {quirk::deflate_rsv1_continuation, "deflate-rsv1-continuation",
+     "with permessage-deflate, accepts RSV1 on continuation frames instead of failing",
+     "RFC 7692 §6"},
+    {quirk::deflate_drop_invalid, "deflate-drop-invalid",
+     "with permessage-deflate, silently drops a message whose DEFLATE data is invalid instead of "
+     "failing the connection",
+     "RFC 7692 §7.2.2"},
+    {quirk::deflate_no_inflate_limit, "deflate-no-inflate-limit",
+     "with permessage-deflate, inflates messages with no size limit (a compression bomb)", "10.4"},
+    {quirk::deflate_accepts_any_offer, "deflate-accepts-any-offer",
+     "accepts the first permessage-deflate offer even when it is invalid (unknown or duplicate "
+     "parameters, bad window sizes), answering plain permessage-deflate",
+     "RFC 7692 §7"},
+    {quirk::deflate_client_bits_unasked, "deflate-client-bits-unasked",
+     "puts client_max_window_bits=15 in its permessage-deflate response even when the offer did "
+     "not carry client_max_window_bits",
+     "RFC 7692 §7.1.2.2"},
 }};
 
 constexpr bool table_in_enum_order() {

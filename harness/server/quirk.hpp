@@ -38,6 +38,14 @@ enum class quirk : std::uint8_t {
     accept_any_version,
     corrupt_large_echo,
     message_quota_500,
+    deflate_rsv1_uncompressed,
+    deflate_keeps_context,
+    deflate_rsv1_control,
+    deflate_rsv1_continuation,
+    deflate_drop_invalid,
+    deflate_no_inflate_limit,
+    deflate_accepts_any_offer,
+    deflate_client_bits_unasked,
 };
 
 struct quirk_info {

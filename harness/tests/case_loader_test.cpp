@@ -876,7 +876,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "close or wait)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragmnet": 1}]})j",
                   "f.json: case t.1: steps[0]: unknown field 'fragmnet' (send step fields: send, "
-                  "fragment, sync, chop, pieces, between, repeat, within)"},
+                  "fragment, sync, chop, pieces, between, repeat, within, slide)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "close": {}}]})j",
                   "f.json: case t.1: steps[0]: unknown field 'close' (send step fields:"},
         error_row{R"j({"steps": [{"send": "text"}]})j",
@@ -917,10 +917,12 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"steps": [{"send": {"opcode": 1, "declared_length": -1}}]})j",
                   "f.json: case t.1: steps[0].send.declared_length: expected an integer from 0 to "
                   "18446744073709551615, got -1"},
-        error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragment": 0}]})j",
-                  "f.json: case t.1: steps[0].fragment: expected a fragment size of at least 1"},
+        error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragment": -1}]})j",
+                  "f.json: case t.1: steps[0].fragment: expected a fragment size from 0 (one "
+                  "frame) to "},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragment": 2147483649}]})j",
-                  "f.json: case t.1: steps[0].fragment: expected a fragment size of at least 1"},
+                  "f.json: case t.1: steps[0].fragment: expected a fragment size from 0 (one "
+                  "frame) to "},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "sync": 1}]})j",
                   "f.json: case t.1: steps[0].sync: expected true or false, got 1"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "chop": 0}]})j",

@@ -91,9 +91,12 @@ result<step_def> parse_send(const json& j, const where& w) {
     if (!f) return f.error();
     s.frame = std::move(*f);
     if (j.contains("fragment")) {
-        auto n = positive(j["fragment"], w.at("fragment"), "fragment size");
-        if (!n) return n.error();
-        s.fragment = *n;
+        // 0: one frame, as Autobahn's auto-fragment size 0 means.
+        auto n = get_unsigned(j["fragment"], w.at("fragment"), max_size);
+        if (!n)
+            return w.at("fragment")
+                .error(fmt::format("expected a fragment size from 0 (one frame) to {}", max_size));
+        s.fragment = static_cast<std::size_t>(*n);
     }
     if (j.contains("sync")) {
         auto b = get_bool(j["sync"], w.at("sync"));
@@ -121,6 +124,14 @@ result<step_def> parse_send(const json& j, const where& w) {
         auto d = get_number(j["within"], w.at("within"), 0.001, 3600);
         if (!d) return d.error();
         s.within = *d;
+    }
+    if (j.contains("slide")) {
+        auto b = get_bool(j["slide"], w.at("slide"));
+        if (!b) return b.error();
+        if (*b && !s.repeat) return w.at("slide").error("\"slide\" moves a \"repeat\" along");
+        if (*b && s.frame.data.kind() != payload::form::corpus)
+            return w.at("slide").error("\"slide\" needs a {\"corpus\": ...} payload");
+        s.slide = *b;
     }
     return s;
 }

@@ -47,6 +47,8 @@ leniency leniency_for(quirk_set q) noexcept {
     relax(quirk::no_close_validation, codec_error::close_payload_size_1);
     relax(quirk::no_close_validation, codec_error::invalid_close_code);
     relax(quirk::no_close_validation, codec_error::invalid_close_reason_utf8);
+    relax(quirk::deflate_rsv1_control, codec_error::compressed_control_frame);
+    relax(quirk::deflate_rsv1_continuation, codec_error::compressed_continuation);
     return l;
 }
 
@@ -339,12 +341,24 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
     auto list = handshake::parse_extensions(*offers);
     if (!list) return std::nullopt;
     auto p = deflate::accept_first(*list, *opt_.deflate);
+    if (!p && q_.has(quirk::deflate_accepts_any_offer))
+        for (const auto& e : *list)
+            if (e.name == deflate::extension_name) {
+                p = deflate::params{};
+                break;
+            }
     if (!p) return std::nullopt;
+    if (q_.has(quirk::deflate_client_bits_unasked)) {
+        p->client_max_window_bits_offered = true;
+        p->client_max_window_bits = 15;
+    }
     assembler_ = message_assembler(make_assembler_options(q_, limit_, true));
-    inflater_ = std::make_unique<deflate::inflater>(deflate::client_window_bits(*p),
-                                                    !p->client_no_context_takeover, limit_);
+    inflater_ = std::make_unique<deflate::inflater>(
+        deflate::client_window_bits(*p), !p->client_no_context_takeover,
+        q_.has(quirk::deflate_no_inflate_limit) ? std::uint64_t{1} << 40 : limit_);
     deflater_ = std::make_unique<deflate::deflater>(deflate::server_window_bits(*p),
-                                                    !p->server_no_context_takeover);
+                                                    !p->server_no_context_takeover ||
+                                                        q_.has(quirk::deflate_keeps_context));
     return deflate::format(*p);
 }
 
@@ -426,16 +440,21 @@ bool server_connection::on_data(const message_result& r) {
 bool server_connection::on_compressed(const message_result& r) {
     const bool text = r.op == opcode::text;
     bool bad_utf8 = false;
+    const bool check_utf8 = text && !q_.has(quirk::skip_utf8);
     auto sink = [&](std::span<const std::uint8_t> b) {
-        if (text && !bad_utf8 && inflated_utf8_.feed(b).status == utf8_status::invalid)
+        if (check_utf8 && !bad_utf8 && inflated_utf8_.feed(b).status == utf8_status::invalid)
             bad_utf8 = true;
         message_.insert(message_.end(), b.begin(), b.end());
     };
     auto e = inflater_->feed(r.payload, sink);
     if (e == deflate::inflate_error::none && r.message_end) {
         e = inflater_->finish(sink);
-        if (text && !bad_utf8 && inflated_utf8_.finish().status != utf8_status::valid)
+        if (check_utf8 && !bad_utf8 && inflated_utf8_.finish().status != utf8_status::valid)
             bad_utf8 = true;
+    }
+    if (e == deflate::inflate_error::invalid_data && q_.has(quirk::deflate_drop_invalid)) {
+        message_.clear();
+        return true; // the rest of the message is fed to a broken inflater, and dropped too
     }
     const codec_error broke =
         e == deflate::inflate_error::invalid_data ? codec_error::invalid_compressed_data
@@ -449,7 +468,8 @@ bool server_connection::on_compressed(const message_result& r) {
         return true; // fail() moved the connection on
     }
     if (!r.message_end) return true;
-    const bool ok = echo(r.op, message_);
+    const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
+    const bool ok = echo(op, message_);
     message_.clear();
     release_if_large(message_);
     return ok;
@@ -465,6 +485,7 @@ bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
         return true; // no longer open: process_buffered stops
     }
     const std::size_t at = out_.size();
+    if (deflater_ && q_.has(quirk::deflate_rsv1_uncompressed)) return send_frame(op, payload, 0x4);
     if (deflater_) {
         // Every echo compressed (RFC 7692 §7.2.1), RSV1 on its one frame.
         compressed_.clear();
