@@ -67,6 +67,11 @@ void print_summary(std::FILE* out, const report::run_report& r) {
     fmt::print(out,
                "\n{} cases, {} passed, {} failed, {} errors, {} crashed in {:.2f} s against {}\n",
                s.total, s.passed, s.failed, s.errors, s.crashed, r.duration_ms / 1000.0, r.target);
+    if (auto u = s.behavior.find(report::verdict::unimplemented); u != s.behavior.end())
+        fmt::print(out,
+                   "{} of the passed cases are UNIMPLEMENTED (the server declined the "
+                   "extension they need)\n",
+                   u->second);
     if (!r.note.empty()) fmt::print(out, "note: {}\n", r.note);
     if (r.interrupted) fmt::print(out, "interrupted: the report holds the cases that ran\n");
 }

@@ -280,6 +280,26 @@ TEST(Verdict, DeclinedRequiredExtensionIsUnimplemented) {
         << j.reason;
 }
 
+// A declined extension ends the case at once with the harness's close, whatever the case
+// expected of the peer (a pmd case that wants the server to fail the connection): the close is
+// judged as the harness's, and UNIMPLEMENTED is not a failure of the run.
+TEST(Verdict, DeclinedExtensionIsJudgedAsTheHarnessCloseAndDoesNotFailTheRun) {
+    auto c = echo_case();
+    c.extensions = {"permessage-deflate", "permessage-deflate"};
+    c.close.by = catalog::close_expectation::endpoint::peer;
+    c.close.codes = {1002};
+    c.close.clean = false;
+    auto o = clean_close_by_harness({});
+    o.unimplemented = true;
+    auto j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::unimplemented);
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+    report::case_result r;
+    r.behavior = j.behavior;
+    r.behavior_close = j.behavior_close;
+    EXPECT_TRUE(report::passed(r, true));
+}
+
 // A handshake case: expects a 426 naming version 13, and no connection.
 case_def refusal_case() {
     case_def c;
