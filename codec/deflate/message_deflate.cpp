@@ -79,10 +79,12 @@ struct inflater::state {
             z.avail_out = sizeof buf;
             const int rc = ::inflate(&z, Z_SYNC_FLUSH);
             const std::size_t n = sizeof buf - z.avail_out;
-            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-                return inflate_error::invalid_data;
+            // In stream order: what inflated before the bad bytes counts against the limit first,
+            // however the payload was cut into frames.
             inflated += n;
             if (inflated > limit) return inflate_error::too_large;
+            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+                return inflate_error::invalid_data;
             if (n) out(std::span<const std::uint8_t>(buf, n));
             ended = rc == Z_STREAM_END;
             // Input all taken and room left over: nothing is pending inside zlib.
