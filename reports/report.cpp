@@ -164,7 +164,10 @@ nlohmann::json to_json(const std::vector<run_report>& targets, bool with_wirelog
     }
     j["duration_ms"] = ms;
     j["seed"] = first.seed;
-    j["options"] = {{"jobs", first.jobs}, {"strict", first.strict}, {"settle_ms", first.settle_ms}};
+    j["options"] = {{"jobs", first.jobs},
+                    {"strict", first.strict},
+                    {"settle_ms", first.settle_ms},
+                    {"timer_scale", first.timer_scale}};
     j["interrupted"] = interrupted;
     j["summary"] = summary_json(summarize(targets));
     json all = json::array();

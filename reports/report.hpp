@@ -68,6 +68,7 @@ struct run_report {
     unsigned jobs = 0;
     bool strict = false;
     double settle_ms = 0;
+    double timer_scale = 1; // --timer-scale: verdicts mean Autobahn's only at 1
     bool interrupted = false; // Ctrl-C: the report holds what ran
     std::string error;        // no case could run: unreachable, or the pre-flight handshake failed
     std::string note;         // e.g. "target stopped accepting connections after case 2.3"

@@ -26,6 +26,7 @@ struct run_args {
     std::string origin;
     std::vector<std::string> subprotocols;
     std::optional<double> settle_ms;
+    double timer_scale = 1.0; // --timer-scale
     unsigned long long seed = 1;
     std::vector<std::string> quirks; // for the built-in server
     bool quiet = false;

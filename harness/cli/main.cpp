@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
                     "Milliseconds to wait where a case checks that nothing more happens "
                     "(default: 20 handshake round trips, 100-1000 ms)")
         ->check(CLI::Range(0.0, 60000.0));
+    run->add_option("--timer-scale", ra.timer_scale,
+                    "Multiply every case timer and handshake timeout by this, for a server "
+                    "slowed down by a sanitizer or valgrind (default 1: Autobahn's timers)")
+        ->check(CLI::Range(1.0, 100.0));
     run->add_option("--seed", ra.seed, "Seed for masking keys and handshake nonces");
     add_tls_options(run, ra.tls);
     run->add_option("-H,--header", ra.headers, "Extra handshake header \"Name: value\"");

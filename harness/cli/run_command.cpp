@@ -58,6 +58,7 @@ result<engine::run_options> make_options(const run_args& a, const std::string& u
         if (!n) return n.error();
         o.max_message = *n;
     }
+    o.timer_scale = a.timer_scale;
     o.seed = a.seed;
     o.wirelog = a.wirelog;
     return o;
@@ -91,6 +92,7 @@ report::run_report blank_report(const run_args& a, const std::string& url,
     rep.strict = a.strict;
     rep.jobs = a.jobs ? a.jobs : std::max(8u, 4 * std::thread::hardware_concurrency());
     rep.settle_ms = a.settle_ms.value_or(-1);
+    rep.timer_scale = a.timer_scale;
     return rep;
 }
 
@@ -152,6 +154,11 @@ int run_targets(const run_args& a, const std::vector<catalog::case_def>& cases,
                 const std::atomic<bool>& interrupted) {
     std::vector<report::run_report> reports;
     int worst = exit_ok;
+    if (a.timer_scale != 1.0)
+        fmt::print(stderr,
+                   "case timers and timeouts are {}x Autobahn's (--timer-scale): a server that "
+                   "answers late may pass here and fail under Autobahn\n",
+                   a.timer_scale);
     for (std::size_t i = 0; i < targets.size(); ++i) {
         reports.push_back(blank_report(a, urls[i], agent));
         worst = std::max(worst, run_target(a, cases, targets[i], reports.back(), interrupted));

@@ -39,7 +39,8 @@ void run_session(session& s, const catalog::case_def& c, const run_options& o,
     } else {
         run_steps(s, c, first_step, settle_time(o, obs.metrics.handshake_rtt_ms), obs);
         s.flush();
-        s.arm_timer(c.timer, std::chrono::milliseconds(static_cast<long>(c.timer_seconds * 1000)));
+        s.arm_timer(c.timer, std::chrono::milliseconds(
+                                 static_cast<long>(c.timer_seconds * o.timer_scale * 1000)));
     }
     s.run_to_end();
 }
@@ -80,12 +81,24 @@ session_options session_for(const catalog::case_def& c, const run_options& o, pe
     so.allowed_rsv = hs.allowed_rsv;
     so.deflate = hs.deflate;
     so.seed = case_seed(o.seed, c.id);
-    so.timeouts = o.timeouts;
+    so.timeouts = scaled_timeouts(o);
     so.wirelog = o.wirelog ? &r.wirelog : nullptr;
     return so;
 }
 
 } // namespace
+
+session_timeouts scaled_timeouts(const run_options& o) {
+    auto scale = [&](std::chrono::milliseconds t) {
+        return std::chrono::milliseconds(static_cast<long>(t.count() * o.timer_scale));
+    };
+    session_timeouts t = o.timeouts;
+    t.open = scale(t.open);
+    t.close = scale(t.close);
+    t.drop = scale(t.drop);
+    t.write = scale(t.write);
+    return t;
+}
 
 std::uint64_t message_limit(const catalog::case_def& c, const run_options& o) {
     if (o.max_message) return *o.max_message;
@@ -130,7 +143,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     report::case_result r = blank_result(c);
     observation obs;
     auto started = clock::now();
-    auto s = transport::connect(o.target, o.tls, started + o.timeouts.open);
+    auto s = transport::connect(o.target, o.tls, started + scaled_timeouts(o).open);
     if (!s) {
         r.behavior = r.behavior_close = report::verdict::error;
         r.reason = s.error().message;
@@ -141,7 +154,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     obs.connected = true;
     const std::uint64_t seed = case_seed(o.seed, c.id);
     client_hello hello{o.target.resource, o.target.host_header(), o.headers,
-                       o.origin,          o.subprotocols,         o.timeouts.open};
+                       o.origin,          o.subprotocols,         scaled_timeouts(o).open};
     // with_first_frame: the first step's frames ride in the request's TCP write.
     std::vector<std::uint8_t> first;
     std::size_t first_step = 0;
@@ -181,7 +194,7 @@ report::case_result run_case_accepted(const catalog::case_def& c,
     observation obs;
     obs.peer = peer_role::client;
     obs.connected = true;
-    auto hs = server_handshake(*s, c, o.timeouts.open, obs);
+    auto hs = server_handshake(*s, c, scaled_timeouts(o).open, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (obs.upgraded) {

@@ -28,6 +28,10 @@ struct run_options {
     // derived from the handshake round trip when unset.
     std::optional<std::chrono::milliseconds> settle;
     session_timeouts timeouts;
+    // Multiplies every case timer and the handshake timeouts (--timer-scale): for a target
+    // slowed down on purpose (a sanitizer, valgrind, an emulator) or a loaded CI machine.
+    // Autobahn's timers, and so its verdict meaning, hold at 1.
+    double timer_scale = 1.0;
     std::uint64_t seed = 1;
     bool wirelog = false;
     // The largest frame or message the peer may send before the case fails (--max-message).
@@ -38,6 +42,9 @@ struct run_options {
 
 // The limit a case runs with (run_options::max_message).
 std::uint64_t message_limit(const catalog::case_def& c, const run_options& o);
+
+// The handshake timeouts of `o`, stretched by its timer_scale.
+session_timeouts scaled_timeouts(const run_options& o);
 
 // The adaptive settle time: 20 round trips, at least 100 ms, at most 1 s (Autobahn's fixed wait).
 std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt_ms);

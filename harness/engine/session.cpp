@@ -499,6 +499,9 @@ void session::arm_timer(catalog::case_def::timer_kind kind, std::chrono::millise
 
 void session::run_to_end() {
     flush();
+    // An expectation met before the session saw anything (a case that only judges the
+    // handshake response) closes now rather than at the case timer.
+    finish_when_done();
     if (!case_timer_) arm_timer(catalog::case_def::timer_kind::kill, std::chrono::seconds(10));
     pump_until(clock::time_point::max());
     obs_.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - t0_).count();

@@ -205,6 +205,23 @@ TEST(Cli, MaxMessageFailsACaseAsSoonAsTheLimitIsPassed) {
     fs::remove_all(d);
 }
 
+// A server that never answers the ping waits out the case timer (2.2: kill after 1 s),
+// stretched by --timer-scale; the report says the timers were not Autobahn's.
+TEST(Cli, TimerScaleStretchesTheCaseTimers) {
+    auto d = temp_dir("timerscale");
+    auto o = wsspec_cli("run -q -c 2.2 --quirk no-pong --timer-scale 2.5 -o " + d.string());
+    EXPECT_EQ(o.code, 1) << o.output;
+    EXPECT_NE(o.output.find("2.5x Autobahn's (--timer-scale)"), std::string::npos) << o.output;
+    auto j = nlohmann::json::parse(std::ifstream(d / "report.json"));
+    EXPECT_EQ(test::report_schema_errors(d / "report.json"), "");
+    EXPECT_EQ(j["options"]["timer_scale"], 2.5);
+    auto c = j["targets"][0]["cases"][0];
+    EXPECT_EQ(c["behavior"], "FAILED") << c.dump(1);
+    EXPECT_GE(c["duration_ms"].get<double>(), 2500.0) << c.dump(1);
+    EXPECT_EQ(wsspec_cli("run -c 1.1.1 --timer-scale 0.5").code, 2);
+    fs::remove_all(d);
+}
+
 TEST(Cli, SeveralTargetsShareOneReport) {
     // The built-in server is not a URL here: start one with `serve`.
     auto d = temp_dir("targets");
