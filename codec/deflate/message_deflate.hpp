@@ -38,6 +38,11 @@ public:
     // Appends the compressed form of one whole message to `out`.
     void compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out);
 
+    // Without context takeover a message's compressed form depends on these and its bytes only.
+    int window_bits() const noexcept;
+    int level() const noexcept;
+    bool context_takeover() const noexcept;
+
 private:
     struct state;
     std::unique_ptr<state> s_;

@@ -204,7 +204,7 @@ int run_command(const run_args& a, const std::atomic<bool>& interrupted) {
     // No URL: the built-in reference server, in this process, on a loopback port, with
     // permessage-deflate (the cases of categories 12 and 13 offer it; the others offer nothing).
     server::server_options so;
-    so.deflate = deflate::server_policy{};
+    so.deflate = server::echo_policy();
     for (const auto& q : a.quirks) {
         auto parsed = server::parse_quirk_list(q);
         if (!parsed) {

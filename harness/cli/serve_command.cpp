@@ -32,7 +32,7 @@ int serve_command(const serve_args& a, const std::atomic<bool>& stop) {
         o.tls = t;
     }
     o.ping_interval = std::chrono::milliseconds(a.ping_interval_ms);
-    if (a.deflate) o.deflate = deflate::server_policy{};
+    if (a.deflate) o.deflate = server::echo_policy();
     if (a.verbose) o.log = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
     return server::serve_forever(o, stop);
 }

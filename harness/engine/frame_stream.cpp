@@ -6,6 +6,7 @@
 #include "codec/frame_encoder.hpp"
 #include "codec/mask.hpp"
 #include "harness/catalog/frame_spec.hpp"
+#include "harness/engine/compressed_cache.hpp"
 #include "harness/engine/session.hpp"
 
 namespace wsspec::engine {
@@ -16,9 +17,9 @@ namespace {
 // session negotiated permessage-deflate.
 catalog::payload compressed_form(session& s, const catalog::step_def& step) {
     if (!step.frame.compressed || !s.deflater()) return {};
-    catalog::bytes out;
-    s.deflater()->compress(step.frame.data.materialize(), out);
-    return catalog::payload(std::move(out));
+    auto bytes = compressed_cache::shared().compress(step.frame.data, *s.deflater());
+    s.sent_compressed(bytes);
+    return catalog::payload(*bytes);
 }
 
 } // namespace

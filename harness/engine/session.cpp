@@ -47,6 +47,7 @@ session::session(std::unique_ptr<transport::stream> s, observation& obs, const s
         !(peer_is_server ? p.server_no_context_takeover : p.client_no_context_takeover);
     const bool own_keeps =
         !(peer_is_server ? p.client_no_context_takeover : p.server_no_context_takeover);
+    peer_keeps_context_ = peer_keeps;
     inflater_ = std::make_unique<deflate::inflater>(peer_bits, peer_keeps, o.max_message);
     deflater_ = std::make_unique<deflate::deflater>(own_bits, own_keeps);
 }
@@ -258,16 +259,48 @@ void session::take_message_bytes(std::span<const std::uint8_t> bytes) {
     message_.append(bytes);
 }
 
+bool session::take_as_sent(const message_result& r) {
+    const auto& sent = *sent_compressed_;
+    if (matched_ + r.payload.size() <= sent.size() &&
+        std::equal(r.payload.begin(), r.payload.end(), sent.begin() + matched_)) {
+        matched_ += r.payload.size();
+        if (!r.message_end) return true;
+        if (matched_ == sent.size()) {
+            // The inflater, untouched, stays at the start of a message: no context to keep.
+            as_sent_ = false;
+            std::uint8_t block[16 * 1024];
+            for (std::uint64_t at = 0; at < echo_->size(); at += sizeof block) {
+                auto n = static_cast<std::size_t>(
+                    std::min<std::uint64_t>(sizeof block, echo_->size() - at));
+                echo_->generate(at, std::span(block, n));
+                take_message_bytes(std::span(block, n));
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
 bool session::inflate_chunk(const message_result& r) {
     auto sink = [this](std::span<const std::uint8_t> b) { take_message_bytes(b); };
     inflated_utf8_bad_ = false;
-    auto e = inflater_->feed(r.payload, sink);
-    if (e == deflate::inflate_error::none && r.message_end) {
-        e = inflater_->finish(sink);
-        if (message_op_ == opcode::text && !inflated_utf8_bad_ &&
-            inflated_utf8_.finish().status != utf8_status::valid)
-            inflated_utf8_bad_ = true;
+    if (as_sent_) {
+        if (take_as_sent(r)) return as_sent_ || judge_inflated(deflate::inflate_error::none, true);
+        // Not the bytes sent after all: inflate what matched so far, then go on as usual.
+        as_sent_ = false;
+        auto e = inflater_->feed(std::span(*sent_compressed_).first(matched_), sink);
+        if (e != deflate::inflate_error::none) return judge_inflated(e, false);
     }
+    auto e = inflater_->feed(r.payload, sink);
+    if (e == deflate::inflate_error::none && r.message_end) e = inflater_->finish(sink);
+    return judge_inflated(e, r.message_end);
+}
+
+// The end of an inflated chunk: a violation fails the connection (false).
+bool session::judge_inflated(deflate::inflate_error e, bool message_end) {
+    if (e == deflate::inflate_error::none && message_end && message_op_ == opcode::text &&
+        !inflated_utf8_bad_ && inflated_utf8_.finish().status != utf8_status::valid)
+        inflated_utf8_bad_ = true;
     if (e == deflate::inflate_error::invalid_data) {
         on_violation(codec_error::invalid_compressed_data, assembler_.offset());
     } else if (e == deflate::inflate_error::too_large) {
@@ -286,6 +319,7 @@ bool session::inflate_chunk(const message_result& r) {
 // message agrees on it and it is too large to keep: a large echo is compared with it as it
 // arrives instead of hashed.
 std::shared_ptr<const catalog::payload> session::expected_message(std::size_t index) const {
+    if (echo_) return echo_->size() > catalog::payload_sink::kept_bytes ? echo_ : nullptr;
     if (!case_) return nullptr;
     const catalog::payload* found = nullptr;
     for (const auto& e : case_->expect)
@@ -317,6 +351,8 @@ void session::on_message_chunk(const message_result& r) {
             index += e.type == catalog::event::kind::text || e.type == catalog::event::kind::binary;
         message_.expect(expected_message(index));
         inflated_utf8_.reset();
+        as_sent_ = r.compressed && echo_ && sent_compressed_ && !peer_keeps_context_;
+        matched_ = 0;
     }
     if (r.compressed) {
         if (!inflate_chunk(r)) return;

@@ -94,6 +94,18 @@ public:
     }
     // Records an event the steps produced (a timeout marker, a repeat's summary).
     void record(catalog::event e);
+    // What the messages now arriving should be (a repeat step's echo), or null: the case's
+    // expectation. A large one is compared as it arrives rather than hashed.
+    void expect_messages(std::shared_ptr<const catalog::payload> p) {
+        echo_ = std::move(p);
+        sent_compressed_.reset();
+    }
+    // The compressed bytes of the message just sent (frame_stream). An echo that arrives as
+    // exactly these bytes, from a peer without context takeover, is the message sent: it is
+    // taken as that without inflating (a server that echoes compressed messages as they came).
+    void sent_compressed(std::shared_ptr<const std::vector<std::uint8_t>> b) {
+        sent_compressed_ = std::move(b);
+    }
 
     bool open() const noexcept { return !close_sent_ && !close_received_ && !tcp_closed_; }
     bool tcp_closed() const noexcept { return tcp_closed_; }
@@ -120,6 +132,9 @@ private:
     // A compressed message's chunk: inflated, its text checked; false once the connection is
     // failed.
     bool inflate_chunk(const message_result& r);
+    // inflate_chunk() for an echo that may be the bytes sent; false: inflate it after all.
+    bool take_as_sent(const message_result& r);
+    bool judge_inflated(deflate::inflate_error e, bool message_end);
     void take_message_bytes(std::span<const std::uint8_t> bytes);
     void on_control(const message_result& r);
     void on_close(const message_result& r);
@@ -140,6 +155,13 @@ private:
     bool control_frame_ = false; // write_control is drawing a key
     bool finish_held_ = false;
     const catalog::case_def* case_ = nullptr;
+    std::shared_ptr<const catalog::payload> echo_; // expect_messages()
+    std::shared_ptr<const std::vector<std::uint8_t>> sent_compressed_;
+    bool peer_keeps_context_ = true; // the peer's compressor (RFC 7692 §7.1.1)
+    // The compressed message now arriving has so far been the first `matched_` bytes of
+    // sent_compressed_ and is not inflated yet.
+    bool as_sent_ = false;
+    std::size_t matched_ = 0;
     message_assembler assembler_;
     std::vector<std::uint8_t> pending_;
     std::vector<std::uint8_t> deferred_; // automatic frames held while a frame is half written

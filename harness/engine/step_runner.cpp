@@ -114,6 +114,8 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
             return;
         }
         if (step.slide) want.data = current.frame.data = step.frame.data.window_after(i);
+        if (i == 0 || step.slide)
+            s.expect_messages(std::make_shared<const catalog::payload>(want.data));
         const auto before = obs.received.size();
         auto sent = clock::now();
         write_frames(s, current);
@@ -173,6 +175,7 @@ void run_steps(session& s, const catalog::case_def& c, std::size_t first,
             if (step.repeat) {
                 s.hold_finish(true);
                 run_repeat(s, step, obs);
+                s.expect_messages(nullptr);
                 s.hold_finish(false);
             } else if (!step.pieces.empty())
                 run_pieces(s, step, settle, obs);

@@ -154,4 +154,11 @@ int serve_forever(server_options options, const std::atomic<bool>& stop_flag,
     return 0;
 }
 
+deflate::server_policy echo_policy() {
+    deflate::server_policy p;
+    p.server_no_context_takeover = true;
+    p.client_no_context_takeover = true;
+    return p;
+}
+
 } // namespace wsspec::server

@@ -4,10 +4,11 @@
 //
 // It selects no subprotocol and accepts no extension but permessage-deflate (RFC 7692) when
 // `deflate` is set: then it inflates compressed messages (their UTF-8 and size checked on the
-// inflated bytes) and compresses every echo. It echoes every text/binary message as one
-// unmasked frame of the same opcode, answers pings at once, answers a close by echoing its code
-// and then closes TCP first (RFC 6455 §7.1.1), and fails the connection on any codec error with
-// the close code the error maps to (§7.4.1). Users benchmark their tools against it
+// inflated bytes) and compresses every echo (see echo_policy()). It echoes every text/binary
+// message as one unmasked frame of the same opcode, answers pings at once, answers a close by
+// echoing its code and then closes TCP first (RFC 6455 §7.1.1), and fails the connection on any
+// codec error with the close code the error maps to (§7.4.1). Users benchmark their tools against
+// it
 // (`wsspec load`), so it is an event loop per core (epoll, non-blocking sockets) with the echoes
 // of one read written in one write, rather than a thread per connection.
 #include <atomic>
@@ -26,6 +27,15 @@
 #include "harness/transport/tls_options.hpp"
 
 namespace wsspec::server {
+
+// The permessage-deflate terms of `wsspec serve --deflate` and of `wsspec run`'s in-process
+// server: no context takeover on either side, whether the offer asked for it or not (RFC 7692
+// §7.1.1.1 and §7.1.1.2 let a server add both parameters), as uWebSockets' shared compressor
+// does. Every message then stands alone, so one that arrived compressed with a window no larger
+// than the server's is echoed with the compressed bytes it came with: they inflate to the same
+// message under the server's terms, and the server only inflates (to check it) instead of
+// compressing again, a third of the work in categories 12 and 13.
+deflate::server_policy echo_policy();
 
 struct server_options {
     // An address or name; "::1" and "0.0.0.0" work, "" or "::" is every address (dual stack).

@@ -35,7 +35,7 @@ inline report::run_report run_against(const std::vector<catalog::case_def>& case
                                       std::vector<server::quirk> quirks, unsigned jobs = 16) {
     server::server_options so;
     so.quirks = std::move(quirks);
-    so.deflate = deflate::server_policy{}; // as `wsspec run` runs it
+    so.deflate = server::echo_policy(); // as `wsspec run` runs it
     return run_against_server(cases, so, jobs);
 }
 

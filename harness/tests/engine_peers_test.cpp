@@ -3,6 +3,7 @@
 // the server, that sends an unmasked frame or a broken opening request.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <thread>
 
 #include "codec/frame_encoder.hpp"
@@ -55,15 +56,46 @@ std::vector<std::uint8_t> frame(std::uint8_t op, std::string_view payload, std::
     return out;
 }
 
-// One connection: answers the opening handshake with 101 (+ `extensions`), sends `frames`, then
+// The payload of the first frame the client sent (after `have`, what came with the head).
+std::vector<std::uint8_t> read_client_frame(transport::stream& s, std::string have) {
+    std::uint8_t chunk[4096];
+    auto dl = transport::deadline_after(5s);
+    auto need = [&]() -> std::size_t {
+        if (have.size() < 2) return 2;
+        std::size_t len = static_cast<std::uint8_t>(have[1]) & 0x7f, at = 2;
+        if (len == 126) {
+            if (have.size() < 4) return 4;
+            len = (static_cast<std::uint8_t>(have[2]) << 8) | static_cast<std::uint8_t>(have[3]);
+            at = 4;
+        }
+        return at + 4 + len;
+    };
+    while (have.size() < need()) {
+        auto r = s.read_some(chunk, dl);
+        if (!r.ok()) return {};
+        have.append(reinterpret_cast<const char*>(chunk), r.bytes);
+    }
+    const std::size_t header = (static_cast<std::uint8_t>(have[1]) & 0x7f) == 126 ? 8 : 6;
+    std::vector<std::uint8_t> payload(have.begin() + static_cast<std::ptrdiff_t>(header),
+                                      have.begin() + static_cast<std::ptrdiff_t>(need()));
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        payload[i] ^= static_cast<std::uint8_t>(have[header - 4 + i % 4]);
+    return payload;
+}
+
+using echo_script = std::function<std::vector<std::uint8_t>(std::vector<std::uint8_t>)>;
+
+// One connection: answers the opening handshake with 101 (+ `extensions`), sends `frames` (or,
+// with `echo`, reads the client's first frame and sends what `echo` makes of its payload), then
 // echoes the client's close and closes TCP.
 class scripted_server {
 public:
-    scripted_server(std::string extensions, std::vector<std::uint8_t> frames) {
+    scripted_server(std::string extensions, std::vector<std::uint8_t> frames,
+                    echo_script echo = nullptr) {
         auto l = transport::listener::bind("127.0.0.1", 0);
         EXPECT_TRUE(l.has_value());
         listener_.emplace(std::move(*l));
-        thread_ = std::thread([this, extensions, frames] {
+        thread_ = std::thread([this, extensions, frames, echo] {
             auto s = listener_->accept(transport::deadline_after(5s));
             if (!s || !*s) return;
             auto head = read_head(**s);
@@ -77,6 +109,9 @@ public:
             auto dl = transport::deadline_after(5s);
             (*s)->write_all(as_bytes(answer), dl);
             (*s)->write_all(frames, dl);
+            if (echo)
+                (*s)->write_all(
+                    echo(read_client_frame(**s, head.substr(head.find("\r\n\r\n") + 4))), dl);
             // Wait for the client's close, echo an empty close, close TCP.
             std::uint8_t buf[1024];
             (*s)->read_some(buf, dl);
@@ -150,6 +185,63 @@ TEST(EnginePeers, ACompressedMessageIsInflatedAndJudged) {
     auto r = engine::run_case(c, to(srv.url()));
     EXPECT_FALSE(r.server_violation.has_value()) << r.reason;
     EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+}
+
+// A repeat step's echo that comes back as the very bytes wsspec sent is taken as the message
+// sent without inflating; one that only starts with them is inflated from its first byte.
+TEST(EnginePeers, AnEchoOfTheBytesSentIsTheMessageSentAndAnyOtherIsInflated) {
+    const char* the_case = R"({"id": "t.1", "title": "t", "rfc": "9", "quote": "q",
+        "extensions": {"offer": "permessage-deflate; client_no_context_takeover",
+                       "require": "permessage-deflate"},
+        "steps": [{"send": {"opcode": "text", "payload": {"corpus": "json", "size": 100},
+                            "compressed": true}, "repeat": 1}],
+        "timer": {"close": 0.5}, "expect": {"OK": [[{"echoes": 1}]]},
+        "close": {"by": "harness", "codes": [1000], "clean": true}})";
+    const std::string terms = "permessage-deflate; server_no_context_takeover";
+    auto run = [&](echo_script echo) {
+        scripted_server srv(terms, {}, std::move(echo));
+        return engine::run_case(load_one(the_case), to(srv.url()));
+    };
+    auto compressed_frame = [](const std::vector<std::uint8_t>& b) {
+        return frame(0x1, std::string(b.begin(), b.end()), 0x4, std::nullopt);
+    };
+    auto same = run(compressed_frame);
+    EXPECT_EQ(same.behavior, verdict::ok) << same.reason;
+    // The same bytes and an empty stored block (RFC 7692 §7.2.3.6): the same message, but not
+    // the bytes sent, so all of it must be inflated, including the part that matched.
+    auto longer = run([&](std::vector<std::uint8_t> b) {
+        b.insert(b.end(), {0x00, 0x00, 0xff, 0xff});
+        return compressed_frame(b);
+    });
+    EXPECT_EQ(longer.behavior, verdict::ok) << longer.reason;
+    // In two frames: the first half of the bytes sent, then the rest (and the `tail`).
+    auto in_two = [&](std::vector<std::uint8_t> tail) {
+        return [tail](std::vector<std::uint8_t> b) {
+            const std::size_t half = b.size() / 2;
+            b.insert(b.end(), tail.begin(), tail.end());
+            std::vector<std::uint8_t> out;
+            frame_spec first;
+            first.rsv = 0x4;
+            first.fin = false;
+            write_frame(out, first, std::span(b).first(half));
+            frame_spec rest;
+            rest.opcode_nibble = 0x0;
+            write_frame(out, rest, std::span(b).subspan(half));
+            return out;
+        };
+    };
+    auto split = run(in_two({}));
+    EXPECT_EQ(split.behavior, verdict::ok) << split.reason;
+    // Half of it matched before it turned out longer: that half is inflated too.
+    auto split_longer = run(in_two({0x00, 0x00, 0xff, 0xff}));
+    EXPECT_EQ(split_longer.behavior, verdict::ok) << split_longer.reason;
+    // One byte changed in the middle (the last one ends in padding bits): inflated, and then
+    // not the message sent, or not DEFLATE.
+    auto changed = run([&](std::vector<std::uint8_t> b) {
+        b[b.size() / 2] ^= 0x40;
+        return compressed_frame(b);
+    });
+    EXPECT_EQ(changed.behavior, verdict::failed) << changed.reason;
 }
 
 TEST(EnginePeers, InvalidDeflateDataIsTheServersViolation) {

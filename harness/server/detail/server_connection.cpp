@@ -356,9 +356,14 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
     inflater_ = std::make_unique<deflate::inflater>(
         deflate::client_window_bits(*p), !p->client_no_context_takeover,
         q_.has(quirk::deflate_no_inflate_limit) ? std::uint64_t{1} << 40 : limit_);
-    deflater_ = std::make_unique<deflate::deflater>(deflate::server_window_bits(*p),
-                                                    !p->server_no_context_takeover ||
-                                                        q_.has(quirk::deflate_keeps_context));
+    const bool keeps = !p->server_no_context_takeover || q_.has(quirk::deflate_keeps_context);
+    deflater_ = std::make_unique<deflate::deflater>(deflate::server_window_bits(*p), keeps);
+    // The client's messages stand alone (it may not keep its context) and refer back no further
+    // than the server's window, and the server's own do not refer to earlier ones: an incoming
+    // message's compressed bytes are a valid compressed echo.
+    pass_through_ = p->client_no_context_takeover && !keeps &&
+                    deflate::client_window_bits(*p) <= deflate::server_window_bits(*p) &&
+                    !q_.has(quirk::deflate_rsv1_uncompressed);
     return deflate::format(*p);
 }
 
@@ -446,6 +451,8 @@ bool server_connection::on_compressed(const message_result& r) {
             bad_utf8 = true;
         message_.insert(message_.end(), b.begin(), b.end());
     };
+    if (r.frame_begin && assembler_.header().op != opcode::cont) compressed_.clear();
+    if (pass_through_) compressed_.insert(compressed_.end(), r.payload.begin(), r.payload.end());
     auto e = inflater_->feed(r.payload, sink);
     if (e == deflate::inflate_error::none && r.message_end) {
         e = inflater_->finish(sink);
@@ -469,7 +476,9 @@ bool server_connection::on_compressed(const message_result& r) {
     }
     if (!r.message_end) return true;
     const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
+    arrived_compressed_ = pass_through_;
     const bool ok = echo(op, message_);
+    arrived_compressed_ = false;
     message_.clear();
     release_if_large(message_);
     return ok;
@@ -487,9 +496,12 @@ bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
     const std::size_t at = out_.size();
     if (deflater_ && q_.has(quirk::deflate_rsv1_uncompressed)) return send_frame(op, payload, 0x4);
     if (deflater_) {
-        // Every echo compressed (RFC 7692 §7.2.1), RSV1 on its one frame.
-        compressed_.clear();
-        deflater_->compress(payload, compressed_);
+        // Every echo compressed (RFC 7692 §7.2.1), RSV1 on its one frame: as it came, or
+        // compressed here.
+        if (!arrived_compressed_) {
+            compressed_.clear();
+            deflater_->compress(payload, compressed_);
+        }
         const bool ok = send_frame(op, compressed_, 0x4);
         release_if_large(compressed_);
         return ok;

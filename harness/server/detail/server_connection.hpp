@@ -131,9 +131,12 @@ private:
     std::unique_ptr<deflate::inflater> inflater_; // permessage-deflate, once negotiated
     std::unique_ptr<deflate::deflater> deflater_;
     utf8_validator inflated_utf8_{};       // a compressed text message's inflated bytes
-    std::vector<std::uint8_t> compressed_; // an echo, compressed
-    std::uint64_t echoed_ = 0;             // messages echoed (quirk::message_quota_500)
-    std::deque<pending_pong> pongs_;       // quirk::late_pong
+    std::vector<std::uint8_t> compressed_; // an echo, compressed; or the message as it came
+    // The compressed bytes a client sends can be echoed as they are (echo_policy()).
+    bool pass_through_ = false;
+    bool arrived_compressed_ = false; // the message being echoed, with its bytes in compressed_
+    std::uint64_t echoed_ = 0;        // messages echoed (quirk::message_quota_500)
+    std::deque<pending_pong> pongs_;  // quirk::late_pong
 
     time_point handshake_deadline_ = never;
     time_point next_ping_ = never; // options.ping_interval
