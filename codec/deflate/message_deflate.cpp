@@ -40,25 +40,37 @@ deflater::~deflater() = default;
 deflater::deflater(deflater&&) noexcept = default;
 deflater& deflater::operator=(deflater&&) noexcept = default;
 
-void deflater::compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out) {
+void deflater::run(std::span<const std::uint8_t> in, bool flush, std::vector<std::uint8_t>& out) {
     z_stream& z = s_->z;
-    [[maybe_unused]] const std::size_t start = out.size(); // for the assert
-    z.next_in = const_cast<Bytef*>(message.data());
-    z.avail_in = static_cast<uInt>(message.size());
-    // Z_SYNC_FLUSH ends with an empty stored block, 00 00 ff ff; deflate() is called until it
-    // leaves room in the output, which means all input is consumed and flushed.
+    z.next_in = const_cast<Bytef*>(in.data());
+    z.avail_in = static_cast<uInt>(in.size());
+    // deflate() is called until it leaves room in the output, which means all input is consumed
+    // (and, with Z_SYNC_FLUSH, flushed: the output ends with an empty stored block, 00 00 ff ff).
     do {
         const std::size_t at = out.size();
         out.resize(at + std::max<std::size_t>(chunk, deflateBound(&z, z.avail_in)));
         z.next_out = out.data() + at;
         z.avail_out = static_cast<uInt>(out.size() - at);
-        ::deflate(&z, Z_SYNC_FLUSH);
+        ::deflate(&z, flush ? Z_SYNC_FLUSH : Z_NO_FLUSH);
         out.resize(out.size() - z.avail_out);
-    } while (z.avail_out == 0);
+    } while (z.avail_out == 0 || z.avail_in > 0);
+}
+
+void deflater::compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out) {
+    append(message, out);
+    finish(out);
+}
+
+void deflater::append(std::span<const std::uint8_t> part, std::vector<std::uint8_t>& out) {
+    run(part, false, out);
+}
+
+void deflater::finish(std::vector<std::uint8_t>& out) {
+    run({}, true, out);
     // §7.2.1: "Remove 4 octets (that are 0x00 0x00 0xff 0xff) from the tail end."
-    assert(out.size() - start >= 4 && std::equal(out.end() - 4, out.end(), tail));
+    assert(out.size() >= 4 && std::equal(out.end() - 4, out.end(), tail));
     out.resize(out.size() - 4);
-    if (!s_->takeover) deflateReset(&z);
+    if (!s_->takeover) deflateReset(&s_->z);
 }
 
 int deflater::window_bits() const noexcept {

@@ -37,6 +37,10 @@ public:
 
     // Appends the compressed form of one whole message to `out`.
     void compress(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out);
+    // The same for a message given in parts (one that is never whole in memory): append() each
+    // part, then finish(). Output comes as zlib has it; `out` holds the message once finished.
+    void append(std::span<const std::uint8_t> part, std::vector<std::uint8_t>& out);
+    void finish(std::vector<std::uint8_t>& out);
 
     // Without context takeover a message's compressed form depends on these and its bytes only.
     int window_bits() const noexcept;
@@ -44,6 +48,7 @@ public:
     bool context_takeover() const noexcept;
 
 private:
+    void run(std::span<const std::uint8_t> in, bool flush, std::vector<std::uint8_t>& out);
     struct state;
     std::unique_ptr<state> s_;
 };

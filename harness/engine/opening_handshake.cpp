@@ -142,10 +142,16 @@ negotiated_use extension_use(std::string_view offered, std::string_view negotiat
             report::violation{std::move(rule), std::move(section), std::move(text), 0, "RFC 7692"};
     };
     std::vector<deflate::params> offers;
+    std::optional<deflate::negotiation_failure> invalid_offer; // the first offer §7 declines
     if (auto o = handshake::parse_extensions(offered))
         for (const auto& e : *o)
-            if (e.name == deflate::extension_name)
-                if (auto p = deflate::parse_offer(e)) offers.push_back(*p);
+            if (e.name == deflate::extension_name) {
+                auto p = deflate::parse_offer(e);
+                if (p)
+                    offers.push_back(*p);
+                else if (!invalid_offer)
+                    invalid_offer = p.error();
+            }
     for (const auto& e : *list) {
         if (e.name != deflate::extension_name) continue;
         use.rsv |= 0x4; // RFC 7692 §6: the "Per-Message Compressed" bit is RSV1
@@ -171,6 +177,14 @@ negotiated_use extension_use(std::string_view offered, std::string_view negotiat
             if (!first_failure) first_failure = r.error();
         }
         if (use.deflate) continue;
+        if (!first_failure && invalid_offer) {
+            broke("invalid_offer_accepted", "7",
+                  "its Sec-WebSocket-Extensions response accepts permessage-deflate, but every "
+                  "offer was one a server MUST decline (" +
+                      invalid_offer->parameter + ": " +
+                      std::string(deflate::describe(invalid_offer->error)) + ")");
+            return use;
+        }
         if (!first_failure) { // offered nothing wsspec could read: the response alone
             auto r = deflate::parse_response(e, deflate::params{});
             if (r) {

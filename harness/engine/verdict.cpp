@@ -169,7 +169,9 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         close = judge_close(as_declined, o);
     } else if (o.upgraded)
         close = judge_close(c, o);
-    else if (c.close.by == close_expectation::endpoint::none)
+    else if (c.close.by == close_expectation::endpoint::none ||
+             (judges_http && behavior != verdict::failed))
+        // Refused as a case expects (at some level): no connection, so no closing handshake.
         close = {verdict::ok, ""};
     else
         close = {verdict::failed, "no WebSocket connection was opened: " + o.handshake_error};

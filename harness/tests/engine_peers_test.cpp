@@ -272,6 +272,18 @@ TEST(EnginePeers, AResponseThatBreaksRfc7692FailsTheCaseByItsRule) {
     EXPECT_EQ(r.local_close_code, 1002) << "the harness fails the connection";
 }
 
+// Every offer was invalid (RFC 7692 §7: a leading zero), and the server accepted one anyway.
+TEST(EnginePeers, AcceptingAnOfferThatMustBeDeclinedIsNamedAsThat) {
+    scripted_server srv("permessage-deflate; client_max_window_bits=10", {});
+    auto c = load_one(rsv1_case(true));
+    c.extensions.offer = "permessage-deflate; client_max_window_bits=010";
+    auto r = engine::run_case(c, to(srv.url()));
+    ASSERT_TRUE(r.server_violation.has_value()) << r.reason;
+    EXPECT_EQ(r.server_violation->rule, "invalid_offer_accepted");
+    EXPECT_NE(r.reason.find("client_max_window_bits=010"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::failed);
+}
+
 TEST(EnginePeers, Rsv1WithoutNegotiationIsAViolation) {
     scripted_server srv("", frame(0x1, "Hi", 0x4, std::nullopt));
     auto r = engine::run_case(load_one(rsv1_case(false)), to(srv.url()));

@@ -344,17 +344,26 @@ TEST(Verdict, AnUpgradeWhereARefusalIsDueFailsBothVerdicts) {
     EXPECT_NE(j.reason.find("it had to refuse it"), std::string::npos) << j.reason;
 }
 
-TEST(Verdict, ARefusalWhereAConnectionIsDueFailsTheClose) {
-    auto c = refusal_case();
-    c.close = {}; // the harness was to close a connection
+// A case that wants a connection (the harness is to close it) fails both verdicts on a refusal
+// it does not list; a refusal it lists at some level (pmd.offer.*: NON-STRICT for 400) is judged
+// by that level alone, since a connection never opened has no closing handshake to judge.
+TEST(Verdict, ARefusalWhereAConnectionIsDueFailsTheCloseUnlessTheCaseListsIt) {
+    case_def c;
+    c.id = "hs.2";
+    c.expect = {{verdict::ok, {{response(101, {})}}}};
     observation o;
     o.connected = true;
-    o.handshake_error = "unexpected_status: 426";
-    o.received = {response(426, {{"Sec-WebSocket-Version", "13", true}})};
+    o.handshake_error = "unexpected_status: 400";
+    o.received = {response(400, {})};
     auto j = judge(c, o);
-    EXPECT_EQ(j.behavior, verdict::ok);
+    EXPECT_EQ(j.behavior, verdict::failed);
     EXPECT_EQ(j.behavior_close, verdict::failed);
     EXPECT_NE(j.reason.find("no WebSocket connection was opened"), std::string::npos);
+
+    c.expect.push_back({verdict::non_strict, {{response(400, {})}}});
+    j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict) << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
 }
 
 TEST(Verdict, AbsentFieldsAndRequestMethods) {

@@ -2,14 +2,15 @@
 """An echo server on Python `websockets` (Debian python3-websockets 10.4), as a third-party
 target for wsspec's interop tests (harness/tests/interop_test.cpp) and for `wsspec run` by hand.
 
-    /usr/bin/python3 websockets-echo-server.py [port]     port 0 or none: an ephemeral port
+    /usr/bin/python3 websockets-echo-server.py [port] [--deflate]     port 0 or none: ephemeral
 
 It binds 127.0.0.1, prints the port it got on stdout as one line, and exits when stdin closes
 (the parent died or closed the pipe) or on SIGTERM/SIGINT.
 
 A text message arrives as str and a binary one as bytes, and send() picks the opcode from the
-type, so every message goes back with its own opcode. No permessage-deflate: the catalog of this
-issue offers none, and leaving it off keeps the handshake the same whatever a client offers.
+type, so every message goes back with its own opcode. permessage-deflate only with --deflate, on
+websockets' own defaults (its `compression="deflate"`); without it the handshake is the same
+whatever a client offers.
 """
 
 import asyncio
@@ -44,7 +45,9 @@ def watch_stdin(loop, stop):
 
 
 async def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    args = [a for a in sys.argv[1:] if a != "--deflate"]
+    compression = "deflate" if "--deflate" in sys.argv[1:] else None
+    port = int(args[0]) if args else 0
     if not 0 <= port <= 65535:
         raise SystemExit(f"websockets-echo-server: bad port {port}")
     loop = asyncio.get_running_loop()
@@ -53,7 +56,7 @@ async def main():
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
     threading.Thread(target=watch_stdin, args=(loop, stop), daemon=True).start()
 
-    async with websockets.serve(echo, "127.0.0.1", port, compression=None) as server:
+    async with websockets.serve(echo, "127.0.0.1", port, compression=compression) as server:
         bound = server.sockets[0].getsockname()[1]
         print(bound, flush=True)
         await stop

@@ -2,25 +2,29 @@
 // An echo server on the Node `ws` library, as a third-party target for wsspec's interop tests
 // (harness/tests/interop_test.cpp) and for trying `wsspec run` by hand.
 //
-//   node ws-echo-server.js [port]     port 0 or none: an ephemeral port
+//   node ws-echo-server.js [port] [--deflate]     port 0 or none: an ephemeral port
 //
 // It binds 127.0.0.1, prints the port it got on stdout as one line, and exits when stdin closes
 // (the parent died or closed the pipe) or on SIGTERM/SIGINT.
 //
 // Every message goes back with its own opcode: `data` is a Buffer for text and binary alike, and
 // `isBinary` says which, so text stays text and binary stays binary (turning binary into a string
-// would fail the 1.2.x cases). No permessage-deflate: the catalog of this issue offers none.
+// would fail the 1.2.x cases). permessage-deflate only with --deflate, on ws's defaults (it then
+// compresses echoes of 1024 bytes or more, with context takeover unless the client asks).
 'use strict';
 
 const { WebSocketServer } = require('ws');
 
-const requested = process.argv.length > 2 ? Number(process.argv[2]) : 0;
+const args = process.argv.slice(2);
+const deflate = args.includes('--deflate');
+const positional = args.filter((a) => a !== '--deflate');
+const requested = positional.length > 0 ? Number(positional[0]) : 0;
 if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-  process.stderr.write(`ws-echo-server: bad port "${process.argv[2]}"\n`);
+  process.stderr.write(`ws-echo-server: bad port "${positional[0]}"\n`);
   process.exit(2);
 }
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: requested, perMessageDeflate: false });
+const wss = new WebSocketServer({ host: '127.0.0.1', port: requested, perMessageDeflate: deflate });
 
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => {
