@@ -9,6 +9,16 @@
 #include "codec/frame_encoder.hpp"
 
 namespace wsspec::bench {
+
+std::uint64_t stream_bytes() noexcept {
+    static const std::uint64_t bytes = [] {
+        const char* v = std::getenv("WSSPEC_BENCH_STREAM_BYTES");
+        const unsigned long long n = v != nullptr ? std::strtoull(v, nullptr, 10) : 0;
+        return n != 0 ? std::uint64_t{n} : std::uint64_t{1} << 20;
+    }();
+    return bytes;
+}
+
 namespace {
 
 // splitmix64: tiny, seedable, and the same on every platform, so every run parses the same
@@ -47,18 +57,6 @@ std::size_t utf8_length(std::uint32_t cp) noexcept {
 
 // European text: é ü ñ ß ø, plus € and an em dash, which take 3 bytes.
 constexpr std::uint32_t accents[] = {0xE9, 0xFC, 0xF1, 0xDF, 0xF8, 0x20AC, 0x2014};
-
-// Payload bytes per stream: 1 MiB, so a pass is long enough to time and short enough to stay
-// in the last-level cache. WSSPEC_BENCH_STREAM_BYTES makes it smaller for the smoke test, which
-// runs every benchmark once in a Debug build.
-std::uint64_t stream_bytes() noexcept {
-    static const std::uint64_t bytes = [] {
-        const char* v = std::getenv("WSSPEC_BENCH_STREAM_BYTES");
-        const unsigned long long n = v != nullptr ? std::strtoull(v, nullptr, 10) : 0;
-        return n != 0 ? std::uint64_t{n} : std::uint64_t{1} << 20;
-    }();
-    return bytes;
-}
 
 std::uint64_t frames_for(std::size_t size) noexcept {
     // Tiny frames are capped so the stream does not become all headers.

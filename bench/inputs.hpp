@@ -20,6 +20,11 @@ enum class payload_kind : std::uint8_t {
     cjk,    // 3-byte CJK ideographs (U+4E00..U+9FFF), padded with ASCII to the exact size
 };
 
+// Payload bytes per stream: 1 MiB, so a pass is long enough to time and short enough to stay
+// in the last-level cache. WSSPEC_BENCH_STREAM_BYTES makes it smaller for the smoke test, which
+// runs every benchmark once in a Debug build.
+std::uint64_t stream_bytes() noexcept;
+
 const char* kind_name(payload_kind k) noexcept;
 // The parsing side: "server" reads masked client frames, "client" reads unmasked ones.
 const char* role_name(role r) noexcept;

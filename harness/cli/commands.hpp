@@ -81,6 +81,7 @@ struct load_args {
     std::optional<unsigned long long> messages; // total echoes
     double rate = 0;                            // messages/s over all connections; 0: no limit
     unsigned pipeline = 1;
+    bool deflate = false; // --deflate
     double timeout = 10; // seconds: opening handshake, each echo, closing handshake
     unsigned long long seed = 1;
     transport::tls_client_options tls;

@@ -62,6 +62,7 @@ result<load::load_options> make_options(const load_args& a, const std::string& u
     o.duration = std::chrono::duration<double>(a.duration.value_or(10.0));
     o.rate = a.rate;
     o.pipeline = a.pipeline;
+    o.deflate = a.deflate;
     // One bound for every wait: the opening (connect, TLS, upgrade), each echo, the close.
     o.echo_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
     o.connect_timeout = o.echo_timeout;
@@ -121,7 +122,9 @@ int load_command(const load_args& a, const std::atomic<bool>& interrupted) {
     std::unique_ptr<server::reference_server> builtin;
     std::string url = a.url;
     if (url.empty()) {
-        auto srv = server::reference_server::start({});
+        server::server_options so;
+        if (a.deflate) so.deflate = server::echo_policy();
+        auto srv = server::reference_server::start(so);
         if (!srv) {
             fmt::print(stderr, "wsspec load: cannot start the reference server: {}\n",
                        srv.error().message);

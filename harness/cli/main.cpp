@@ -156,6 +156,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.001, 1e9));
     load->add_option("--pipeline", lo.pipeline, "Messages in flight per connection (default 1)")
         ->check(CLI::Range(1u, 65536u));
+    load->add_flag("--deflate", lo.deflate,
+                   "Offer permessage-deflate (RFC 7692): compress every message, inflate the "
+                   "echoes (a server that declines fails the handshake)");
     load->add_option("--timeout", lo.timeout,
                      "Seconds for the opening handshake, each echo, the close (default 10)")
         ->check(CLI::Range(0.01, 3600.0));

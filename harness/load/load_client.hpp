@@ -43,6 +43,10 @@ struct load_options {
     // left, so a server that falls behind is not flattered (coordinated omission).
     double rate = 0;
     unsigned pipeline = 1; // messages in flight per connection
+    // Offer permessage-deflate (RFC 7692) and compress every message (each on its own: the offer
+    // promises client_no_context_takeover); echoes are inflated before they are checked. A
+    // server that declines fails the connection's handshake.
+    bool deflate = false;
     std::chrono::milliseconds connect_timeout{5000};
     // A connection waiting this long for an echo (or the end of the closing handshake) fails.
     std::chrono::milliseconds echo_timeout{10000};

@@ -25,6 +25,7 @@ std::string settings_line(const load_result& r) {
     std::string s = fmt::format("{} connection{} on {} thread{}, {} B {} messages, pipeline {}",
                                 o.connections, o.connections == 1 ? "" : "s", r.threads,
                                 r.threads == 1 ? "" : "s", o.size, type_name(o.type), o.pipeline);
+    if (o.deflate) s += ", permessage-deflate";
     if (o.rate > 0) s += fmt::format(", rate {:g}/s", o.rate);
     if (o.messages > 0)
         s += fmt::format(", {} messages", o.messages);
@@ -105,6 +106,7 @@ nlohmann::ordered_json to_json(const load_result& r, const std::string& version,
         {"size", o.size},
         {"type", type_name(o.type)},
         {"pipeline", o.pipeline},
+        {"permessage_deflate", o.deflate},
         {"rate", o.rate > 0 ? json(o.rate) : json(nullptr)},
         {"duration_s", o.messages ? json(nullptr) : json(o.duration.count())},
         {"messages", o.messages ? json(o.messages) : json(nullptr)},

@@ -581,3 +581,51 @@ TEST(LoadCommand, BinaryAsTextQuirkIsAMismatch) {
 
 } // namespace
 } // namespace wsspec::load
+
+namespace wsspec::load {
+namespace {
+
+// --deflate: every message compressed, every echo inflated and checked. The built-in server
+// echoes compressed messages as they came; under quirk deflate-keeps-context it compresses its
+// own echoes and keeps its context although it declared server_no_context_takeover, so an echo
+// refers back into the one before, which the client (rightly) cannot inflate: a protocol error.
+TEST(LoadCommand, DeflateCompressesEveryMessageAndChecksEveryInflatedEcho) {
+    outcome o;
+    auto j = load_json("--deflate --type text --size 3000 --pipeline 4 -c 3 --messages 600", o);
+    EXPECT_EQ(o.code, 0) << o.output;
+    ASSERT_TRUE(j.is_object()) << o.output;
+    EXPECT_EQ(j["settings"]["permessage_deflate"], true);
+    EXPECT_EQ(j["messages"]["echoed"], 600);
+    EXPECT_EQ(j["errors"]["total"], 0) << j["error_examples"].dump();
+    expect_consistent(j, 3000);
+    // Compressed: far fewer bytes on the wire than the payloads (the text repeats itself).
+    EXPECT_LT(j["bytes"]["wire_sent"].get<std::uint64_t>(), 600u * 3000 / 2);
+
+    server::server_options so;
+    so.deflate = server::echo_policy();
+    so.quirks = {server::quirk::deflate_keeps_context};
+    auto srv = server::reference_server::start(so);
+    ASSERT_TRUE(srv) << srv.error().message;
+    auto bad =
+        load_json(url_of(**srv) + " --deflate --type text --size 3000 -c 1 --messages 50", o);
+    EXPECT_EQ(o.code, 1) << o.output;
+    ASSERT_TRUE(bad.is_object()) << o.output;
+    EXPECT_EQ(bad["errors"]["protocol"], 1) << bad["error_examples"].dump();
+}
+
+TEST(LoadCommand, DeflateDeclinedIsAHandshakeErrorNamingTheFlag) {
+    auto srv = server::reference_server::start({}); // no permessage-deflate
+    ASSERT_TRUE(srv) << srv.error().message;
+    outcome o;
+    auto j = load_json(url_of(**srv) + " --deflate --messages 10 -c 2", o);
+    EXPECT_EQ(o.code, 3) << o.output;
+    ASSERT_TRUE(j.is_object()) << o.output;
+    EXPECT_EQ(j["errors"]["handshake"], 2);
+    EXPECT_NE(j["error_examples"]["handshake"].get<std::string>().find(
+                  "declined permessage-deflate (--deflate)"),
+              std::string::npos)
+        << j["error_examples"].dump();
+}
+
+} // namespace
+} // namespace wsspec::load

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "codec/close.hpp"
+#include "codec/deflate/negotiation.hpp"
 #include "codec/frame_encoder.hpp"
 #include "codec/handshake/accept_key.hpp"
+#include "codec/handshake/extensions.hpp"
 #include "harness/load/detail/load_worker.hpp"
 
 namespace wsspec::load::detail {
@@ -23,6 +25,10 @@ assembler_options client_options() noexcept {
     o.frame.local_role = role::client; // server frames must not be masked (§5.1)
     return o;
 }
+
+// What `wsspec load --deflate` offers: Autobahn's default offer, as categories 12 and 13 make.
+constexpr std::string_view deflate_offer =
+    "permessage-deflate; client_no_context_takeover; client_max_window_bits";
 
 const char* type_name(opcode op) noexcept {
     return op == opcode::text ? "text" : op == opcode::binary ? "binary" : "other";
@@ -42,6 +48,7 @@ load_connection::load_connection(run_shared& run, load_worker& worker, unsigned 
     request_.target = run.opt.target.resource;
     request_.host = run.opt.target.host_header();
     request_.key = handshake::make_key(nonce);
+    if (run.opt.deflate) request_.extensions = std::string(deflate_offer);
 
     const unsigned depth = std::max(run.opt.pipeline, 1u);
     frames_.emplace(run.base, run.opt.type, key_, frame_copies(run.base.size(), depth));
@@ -169,6 +176,7 @@ bool load_connection::on_handshake_bytes(std::span<const std::uint8_t> bytes, st
         return false;
     case handshake::handshake_status::complete: break;
     }
+    if (run_.opt.deflate && !start_deflate(v.extensions)) return false;
     state_ = state::ready;
     worker_.on_ready();
     std::string rest = response_.substr(v.head_size);
@@ -176,6 +184,35 @@ bool load_connection::on_handshake_bytes(std::span<const std::uint8_t> bytes, st
     response_.shrink_to_fit();
     if (rest.empty()) return true;
     return on_frames({reinterpret_cast<std::uint8_t*>(rest.data()), rest.size()}, t);
+}
+
+// The server's answer to the offer: it must accept permessage-deflate, on terms that fit it.
+bool load_connection::start_deflate(const std::optional<std::string>& response) {
+    auto offered = handshake::parse_extensions(deflate_offer);
+    auto offer = deflate::parse_offer(offered->front());
+    std::optional<deflate::params> p;
+    std::string why = "it declined permessage-deflate (--deflate)";
+    if (auto list = handshake::parse_extensions(response.value_or("")); list)
+        for (const auto& e : *list)
+            if (e.name == deflate::extension_name) {
+                auto r = deflate::parse_response(e, *offer);
+                if (r)
+                    p = *r;
+                else
+                    why = "its permessage-deflate response breaks " + r.error().message();
+            }
+    if (!p) {
+        fail(error_kind::handshake,
+             fmt::format("opening handshake with {}: {}", run_.ep.text, why));
+        return false;
+    }
+    deflater_ = std::make_unique<deflate::deflater>(deflate::client_window_bits(*p), false);
+    inflater_ = std::make_unique<deflate::inflater>(
+        deflate::server_window_bits(*p), !p->server_no_context_takeover, run_.base.size());
+    assembler_options o = client_options();
+    o.per_message_deflate = true;
+    assembler_ = message_assembler(o);
+    return true;
 }
 
 bool load_connection::on_frames(std::span<std::uint8_t> bytes, std::int64_t t) {
@@ -218,20 +255,27 @@ bool load_connection::on_data(const message_result& r, std::int64_t t) {
         }
         in_echo_ = true;
         echo_offset_ = 0;
+        echo_compressed_ = r.compressed;
     }
-    if (r.payload.size() > base.size() - echo_offset_) {
-        fail(error_kind::mismatch, fmt::format("{}: echo {} is longer than the {} bytes sent",
-                                               who(), echo_seq_ + 1, base.size()));
+    if (echo_compressed_) {
+        // RFC 7692 §7.2.2: the payload is inflated as it arrives, and checked as it inflates.
+        bool ok = true;
+        const deflate::inflater::sink check = [&](std::span<const std::uint8_t> b) {
+            ok = ok && on_echo_bytes(b);
+        };
+        auto e = inflater_->feed(r.payload, check);
+        if (e == deflate::inflate_error::none && r.message_end) e = inflater_->finish(check);
+        if (!ok) return false;
+        if (e != deflate::inflate_error::none) {
+            fail(e == deflate::inflate_error::too_large ? error_kind::mismatch
+                                                        : error_kind::protocol,
+                 fmt::format("{}: echo {}: {} (RFC 7692 §7.2.2)", who(), echo_seq_ + 1,
+                             deflate::describe(e)));
+            return false;
+        }
+    } else if (!on_echo_bytes(r.payload)) {
         return false;
     }
-    const std::size_t at = find_mismatch(r.payload, echo_offset_, echo_seq_, base);
-    if (at != r.payload.size()) {
-        fail(error_kind::mismatch,
-             fmt::format("{}: echo {} differs from what was sent at payload byte {}", who(),
-                         echo_seq_ + 1, echo_offset_ + at));
-        return false;
-    }
-    echo_offset_ += r.payload.size();
     if (!r.message_end) return true;
     if (echo_offset_ != base.size()) {
         fail(error_kind::mismatch, fmt::format("{}: echo {} has {} bytes, {} were sent", who(),
@@ -249,6 +293,42 @@ bool load_connection::on_data(const message_result& r, std::int64_t t) {
     waiting_since_ = t;
     in_echo_ = false;
     return true;
+}
+
+bool load_connection::on_echo_bytes(std::span<const std::uint8_t> bytes) {
+    const std::span<const std::uint8_t> base = run_.base;
+    if (bytes.size() > base.size() - echo_offset_) {
+        fail(error_kind::mismatch, fmt::format("{}: echo {} is longer than the {} bytes sent",
+                                               who(), echo_seq_ + 1, base.size()));
+        return false;
+    }
+    const std::size_t at = find_mismatch(bytes, echo_offset_, echo_seq_, base);
+    if (at != bytes.size()) {
+        fail(error_kind::mismatch,
+             fmt::format("{}: echo {} differs from what was sent at payload byte {}", who(),
+                         echo_seq_ + 1, echo_offset_ + at));
+        return false;
+    }
+    echo_offset_ += bytes.size();
+    return true;
+}
+
+// n compressed messages (sequence numbers first, first+1, ...), masked, back to back.
+std::span<const std::uint8_t> load_connection::prepare_compressed(std::uint64_t first, unsigned n) {
+    deflate_out_.clear();
+    plain_.assign(run_.base.begin(), run_.base.end());
+    for (unsigned i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < std::min(plain_.size(), sequence_bytes); ++j)
+            plain_[j] = sequence_char(first + i, j);
+        packed_.clear();
+        deflater_->compress(plain_, packed_);
+        const std::size_t at = deflate_out_.size();
+        deflate_out_.resize(at + encoded_size(packed_.size(), true));
+        // RFC 7692 §6: RSV1 on the (one) frame of a compressed message.
+        encode_frame(frame_options{.op = run_.op, .rsv = 0x4, .mask = key_}, packed_,
+                     std::span<std::uint8_t>(deflate_out_).subspan(at), 0x4);
+    }
+    return deflate_out_;
 }
 
 bool load_connection::on_control(const message_result& r) {
@@ -331,7 +411,8 @@ void load_connection::try_send(std::int64_t now) {
         n = claim(n);
         if (n == 0) return stop_sending(now);
         if (inflight_ == 0) waiting_since_ = now;
-        const auto bytes = frames_->prepare(next_seq_, static_cast<unsigned>(n));
+        const auto bytes = deflater_ ? prepare_compressed(next_seq_, static_cast<unsigned>(n))
+                                     : frames_->prepare(next_seq_, static_cast<unsigned>(n));
         std::size_t slot = ring_head_ + inflight_;
         for (std::uint64_t i = 0; i < n; ++i, ++slot) {
             if (slot >= sent_at_.size()) slot -= sent_at_.size();

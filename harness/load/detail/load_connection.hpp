@@ -4,11 +4,13 @@
 // handshake. Every problem ends the connection and is counted once, by kind.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "codec/deflate/message_deflate.hpp"
 #include "codec/handshake/client_request.hpp"
 #include "codec/message_assembler.hpp"
 #include "harness/load/detail/echo_frames.hpp"
@@ -53,6 +55,10 @@ private:
     bool on_handshake_bytes(std::span<const std::uint8_t> bytes, std::int64_t t);
     bool on_frames(std::span<std::uint8_t> bytes, std::int64_t t);
     bool on_data(const message_result& r, std::int64_t t);
+    // The payload bytes of the echo in progress, as sent (inflated when compressed).
+    bool on_echo_bytes(std::span<const std::uint8_t> bytes);
+    bool start_deflate(const std::optional<std::string>& response);
+    std::span<const std::uint8_t> prepare_compressed(std::uint64_t first, unsigned n);
     bool on_control(const message_result& r);
     void on_eof(bool reset);
 
@@ -100,6 +106,12 @@ private:
     std::int64_t slot_offset_ = 0; // pacing: this connection's phase within the interval
     std::int64_t waiting_since_ = 0;
     std::int64_t close_deadline_ = never;
+
+    // --deflate: compressed messages are built per message (their sequence numbers differ).
+    std::unique_ptr<deflate::deflater> deflater_;
+    std::unique_ptr<deflate::inflater> inflater_;
+    std::vector<std::uint8_t> plain_, packed_, deflate_out_;
+    bool echo_compressed_ = false;
 };
 
 } // namespace wsspec::load::detail
