@@ -165,10 +165,15 @@ std::optional<params> accept(const params& offer, const server_policy& policy) {
             std::min(server_bits.value_or(max_window_bits), *offer.server_max_window_bits);
     if (server_bits && *server_bits < 9) return std::nullopt;
     r.server_max_window_bits = server_bits;
-    if (offer.client_max_window_bits_offered && policy.client_max_window_bits) {
-        r.client_max_window_bits_offered = true;
-        r.client_max_window_bits = std::min(*policy.client_max_window_bits,
-                                            offer.client_max_window_bits.value_or(max_window_bits));
+    if (offer.client_max_window_bits_offered) {
+        std::optional<int> limit = policy.client_max_window_bits;
+        if (policy.client_window_within_server_window && server_bits)
+            limit = std::min(limit.value_or(max_window_bits), *server_bits);
+        if (limit) {
+            r.client_max_window_bits_offered = true;
+            r.client_max_window_bits =
+                std::min(*limit, offer.client_max_window_bits.value_or(max_window_bits));
+        }
     }
     return r;
 }

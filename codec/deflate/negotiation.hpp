@@ -81,6 +81,9 @@ struct server_policy {
     std::optional<int> server_max_window_bits; // compress with at most this window (9..15)
     bool client_no_context_takeover = false;   // ask the client not to keep its context
     std::optional<int> client_max_window_bits; // limit the client's window where the offer lets it
+    // Where the offer lets it, hold the client's window to the server's own when that is
+    // smaller, so that what the client compresses fits the server's window too.
+    bool client_window_within_server_window = false;
 };
 
 // The response a server gives to one valid offer, or none when it cannot honour it (an offer

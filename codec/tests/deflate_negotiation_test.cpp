@@ -162,5 +162,30 @@ TEST(DeflateAccept, EchoesServerNoContextTakeoverAndLimitsOnlyWhereOffered) {
     EXPECT_TRUE(checked.has_value()) << "what accept() answers, parse_response() accepts";
 }
 
+// The reference server's terms: the client's window held to the server's where the offer lets
+// it (Autobahn 13.3: server_max_window_bits=9 and client_max_window_bits without a value).
+TEST(DeflateAccept, TheClientsWindowHeldToTheServersWhereTheOfferLetsIt) {
+    server_policy policy;
+    policy.client_window_within_server_window = true;
+    auto narrow =
+        parse_offer(one("permessage-deflate; client_max_window_bits; server_max_window_bits=9"));
+    ASSERT_TRUE(narrow.has_value());
+    auto r = accept(*narrow, policy);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(format(*r), "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9");
+    EXPECT_TRUE(parse_response(to_extension(*r), *narrow).has_value());
+    // No client_max_window_bits in the offer: nothing to hold (§7.1.2.2).
+    auto silent = parse_offer(one("permessage-deflate; server_max_window_bits=9"));
+    EXPECT_EQ(format(*accept(*silent, policy)), "permessage-deflate; server_max_window_bits=9");
+    // The server's window is the full one: the client's stays as offered.
+    auto wide = parse_offer(one("permessage-deflate; client_max_window_bits"));
+    EXPECT_EQ(format(*accept(*wide, policy)), "permessage-deflate");
+    // A client that offered less keeps its smaller window.
+    auto small =
+        parse_offer(one("permessage-deflate; client_max_window_bits=8; server_max_window_bits=10"));
+    EXPECT_EQ(format(*accept(*small, policy)),
+              "permessage-deflate; server_max_window_bits=10; client_max_window_bits=8");
+}
+
 } // namespace
 } // namespace wsspec::deflate

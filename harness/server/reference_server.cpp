@@ -158,6 +158,7 @@ deflate::server_policy echo_policy() {
     deflate::server_policy p;
     p.server_no_context_takeover = true;
     p.client_no_context_takeover = true;
+    p.client_window_within_server_window = true;
     return p;
 }
 

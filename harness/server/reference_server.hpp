@@ -31,10 +31,11 @@ namespace wsspec::server {
 // The permessage-deflate terms of `wsspec serve --deflate` and of `wsspec run`'s in-process
 // server: no context takeover on either side, whether the offer asked for it or not (RFC 7692
 // §7.1.1.1 and §7.1.1.2 let a server add both parameters), as uWebSockets' shared compressor
-// does. Every message then stands alone, so one that arrived compressed with a window no larger
-// than the server's is echoed with the compressed bytes it came with: they inflate to the same
-// message under the server's terms, and the server only inflates (to check it) instead of
-// compressing again, a third of the work in categories 12 and 13.
+// does; where the offer lets it (client_max_window_bits, §7.1.2.2) it also holds the client's
+// window to its own. Every message then stands alone, so one that arrived compressed with a
+// window no larger than the server's is echoed with the compressed bytes it came with: they
+// inflate to the same message under the server's terms, and the server only inflates (to check
+// it) instead of compressing again, a third of the work in categories 12 and 13.
 deflate::server_policy echo_policy();
 
 struct server_options {
