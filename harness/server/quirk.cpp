@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 31> quirk_table{{
+constexpr std::array<quirk_info, 33> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -82,6 +82,10 @@ constexpr std::array<quirk_info, 31> quirk_table{{
      "puts client_max_window_bits=15 in its permessage-deflate response even when the offer did "
      "not carry client_max_window_bits",
      "RFC 7692 §7.1.2.2"},
+    {quirk::reject_zero_mask, "reject-zero-mask",
+     "fails the connection on a frame masked with the all-zero key, as if it were unmasked", "5.3"},
+    {quirk::reject_repeated_mask, "reject-repeated-mask",
+     "fails the connection when a frame reuses the masking key of the frame before it", "5.3"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -46,6 +46,8 @@ enum class quirk : std::uint8_t {
     deflate_no_inflate_limit,
     deflate_accepts_any_offer,
     deflate_client_bits_unasked,
+    reject_zero_mask,
+    reject_repeated_mask,
 };
 
 struct quirk_info {

@@ -42,6 +42,7 @@ TEST(Conformance, CatalogHasTheAutobahnCasesOfThisIssue) {
     EXPECT_EQ(per_group["12"], 90);
     EXPECT_EQ(per_group["13"], 126);
     EXPECT_GE(per_group["pmd"], 15) << "permessage-deflate beyond Autobahn";
+    EXPECT_GE(per_group["mask"], 6) << "masking beyond Autobahn (RFC 6455 §5.1, §5.3)";
 }
 
 // Cases that only observe (`informational`: 7.1.6, 7.13.x, as in Autobahn) cannot fail, so they

@@ -367,6 +367,14 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
     return deflate::format(*p);
 }
 
+bool server_connection::refuses_key() noexcept {
+    const mask_key key = assembler_.header().key;
+    const bool repeated = last_key_ == key;
+    last_key_ = key;
+    return (q_.has(quirk::reject_zero_mask) && key == mask_key{}) ||
+           (q_.has(quirk::reject_repeated_mask) && repeated);
+}
+
 // Feeds buffered bytes to the assembler while the WebSocket stays open.
 void server_connection::process_buffered(time_point now) {
     while (begin_ < end_ && state_ == state::open) {
@@ -381,10 +389,13 @@ void server_connection::process_buffered(time_point now) {
             break;
         case message_status::error: return fail(r.error, now);
         case message_status::data:
+            if (r.frame_begin && refuses_key())
+                return fail(codec_error::unmasked_client_frame, now);
             at_frame_boundary_ = r.frame_end;
             if (!on_data(r)) return finish();
             break;
         case message_status::control:
+            if (refuses_key()) return fail(codec_error::unmasked_client_frame, now);
             at_frame_boundary_ = true;
             if (!on_control(r, now)) return;
             break;

@@ -96,6 +96,8 @@ private:
     bool whole_frame_buffered() const noexcept;
     bool on_data(const message_result& r);
     bool on_control(const message_result& r, time_point now);
+    // quirk::reject_zero_mask, quirk::reject_repeated_mask: refuses a legal masking key.
+    bool refuses_key() noexcept;
     bool on_ping(std::span<const std::uint8_t> payload, time_point now);
     void on_close(const message_result& r, time_point now);
     void fail(codec_error e, time_point now);
@@ -141,6 +143,7 @@ private:
     time_point handshake_deadline_ = never;
     time_point next_ping_ = never; // options.ping_interval
     time_point last_read_{};
+    std::optional<mask_key> last_key_; // of the frame before (quirk::reject_repeated_mask)
     time_point drain_deadline_ = never;
     time_point write_deadline_ = never; // set while output waits for room in the socket
 };
