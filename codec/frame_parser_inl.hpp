@@ -213,8 +213,12 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
                 v = (v << 8) | q[i];
             q += 8;
             length = v;
-            if ((v >> 63) != 0 && opt_.enforces(codec_error::length_msb_set))
-                return fail(codec_error::length_msb_set, length_at, taken);
+            if ((v >> 63) != 0) {
+                if (opt_.enforces(codec_error::length_msb_set))
+                    return fail(codec_error::length_msb_set, length_at, taken);
+                // Leniently: the 63 low bits, as a parser that masks the bit off reads them.
+                length = v & ~(std::uint64_t{1} << 63);
+            }
             if (v <= 0xFFFF && opt_.enforces(codec_error::non_minimal_length))
                 return fail(codec_error::non_minimal_length, length_at, taken);
         }

@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 33> quirk_table{{
+constexpr std::array<quirk_info, 36> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -86,6 +86,15 @@ constexpr std::array<quirk_info, 33> quirk_table{{
      "fails the connection on a frame masked with the all-zero key, as if it were unmasked", "5.3"},
     {quirk::reject_repeated_mask, "reject-repeated-mask",
      "fails the connection when a frame reuses the masking key of the frame before it", "5.3"},
+    {quirk::accept_non_minimal_length, "accept-non-minimal-length",
+     "reads a payload length encoded in more bytes than needed (126 + 0x0005) as if it were "
+     "minimal, on control frames too",
+     "5.2"},
+    {quirk::length_msb_ignored, "length-msb-ignored",
+     "reads a 64-bit payload length without its most significant bit (2^63 + 5 becomes 5)", "5.2"},
+    {quirk::no_message_limit, "no-message-limit",
+     "takes frames and messages of any size: a frame that declares 2^62 bytes is waited for",
+     "10.4"},
 }};
 
 constexpr bool table_in_enum_order() {

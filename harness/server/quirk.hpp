@@ -48,6 +48,9 @@ enum class quirk : std::uint8_t {
     deflate_client_bits_unasked,
     reject_zero_mask,
     reject_repeated_mask,
+    accept_non_minimal_length,
+    length_msb_ignored,
+    no_message_limit,
 };
 
 struct quirk_info {

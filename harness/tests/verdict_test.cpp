@@ -483,3 +483,35 @@ TEST(Verdict, RepeatSummaryEvent) {
 
 } // namespace
 } // namespace wsspec::engine
+
+namespace wsspec::engine {
+namespace {
+
+// length.minimal.*: failing the connection is OK; reading the frame and carrying on is
+// NON-STRICT, and then the harness ends the connection at the case timer (1001): that closing
+// handshake is judged, not the failure the peer never made.
+TEST(Verdict, APeerThatCarriesOnAtANonStrictOutcomeIsJudgedOnTheHarnessClose) {
+    case_def c;
+    c.id = "length.minimal.1";
+    c.expect = {{verdict::ok, {{}}}, {verdict::non_strict, {{message("Hello")}}}};
+    c.close = {endpoint::peer, {1002}, false};
+    auto o = clean_close_by_harness({message("Hello")}, 1001);
+    o.local_close_code = 1001;
+    auto j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict) << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+    o.was_clean = false;
+    o.not_clean_reason = "the peer never closed TCP";
+    EXPECT_EQ(judge(c, o).behavior_close, verdict::unclean);
+    // Failing it is still judged as a failure by the peer.
+    observation failed;
+    failed.connected = failed.upgraded = true;
+    failed.close_received = true;
+    failed.remote_close_code = 1002;
+    j = judge(c, failed);
+    EXPECT_EQ(j.behavior, verdict::ok) << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+}
+
+} // namespace
+} // namespace wsspec::engine

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -49,6 +50,11 @@ leniency leniency_for(quirk_set q) noexcept {
     relax(quirk::no_close_validation, codec_error::invalid_close_reason_utf8);
     relax(quirk::deflate_rsv1_control, codec_error::compressed_control_frame);
     relax(quirk::deflate_rsv1_continuation, codec_error::compressed_continuation);
+    relax(quirk::accept_non_minimal_length, codec_error::non_minimal_length);
+    // The codec refuses a control frame's extended length form by its 7-bit field, before the
+    // length is read (control_payload_too_long): a ping in the 16-bit form needs both.
+    relax(quirk::accept_non_minimal_length, codec_error::control_payload_too_long);
+    relax(quirk::length_msb_ignored, codec_error::length_msb_set);
     return l;
 }
 
@@ -73,7 +79,9 @@ void release_if_large(std::vector<std::uint8_t>& v) {
 server_connection::server_connection(std::uint64_t id, transport::socket s,
                                      const server_context& ctx, event_loop& loop)
     : id_(id), sock_(std::move(s)), ctx_(ctx), opt_(ctx.options), loop_(loop), q_(ctx.quirks),
-      limit_(q_.has(quirk::max_message_64k) ? 65535 : ctx.options.max_message),
+      limit_(q_.has(quirk::max_message_64k)    ? 65535
+             : q_.has(quirk::no_message_limit) ? std::numeric_limits<std::uint64_t>::max()
+                                               : ctx.options.max_message),
       assembler_(make_assembler_options(q_, limit_)), buf_(read_chunk) {}
 
 void server_connection::log(std::string_view what) {
@@ -442,7 +450,9 @@ bool server_connection::on_data(const message_result& r) {
     const opcode op = q_.has(quirk::binary_as_text) && r.op == opcode::binary ? opcode::text : r.op;
     if (complete && message_.empty()) return echo(op, r.payload); // arrived in one piece
     if (message_.empty() && r.frame_begin && assembler_.header().fin)
-        message_.reserve(static_cast<std::size_t>(assembler_.header().payload_length));
+        // At most what a sane message takes: the declared length is the client's word.
+        message_.reserve(static_cast<std::size_t>(
+            std::min<std::uint64_t>(assembler_.header().payload_length, std::uint64_t{64} << 20)));
     message_.insert(message_.end(), r.payload.begin(), r.payload.end());
     if (!complete) return true;
     const bool ok = echo(op, message_);
