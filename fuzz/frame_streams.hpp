@@ -100,8 +100,10 @@ inline frame_transcript reference_frames(std::span<const std::uint8_t> s, const 
             return fail(codec_error::non_minimal_length, length_at);
         if (ext == 8 && (len >> 63) && o.enforces(codec_error::length_msb_set))
             return fail(codec_error::length_msb_set, length_at);
+        // Minimal by the field as sent (a set top bit makes it more than 16 bits' worth).
         if (ext == 8 && len <= 0xFFFF && o.enforces(codec_error::non_minimal_length))
             return fail(codec_error::non_minimal_length, length_at);
+        if (ext == 8) len &= ~(std::uint64_t{1} << 63); // leniently, the 63 low bits
         if (len > o.max_frame_payload && o.enforces(codec_error::frame_too_large))
             return fail(codec_error::frame_too_large, length_at);
 
