@@ -3,6 +3,7 @@
 // or with quirks. The catalog's test and the examples' test both prove their cases with it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <map>
 

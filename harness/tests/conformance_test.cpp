@@ -44,6 +44,7 @@ TEST(Conformance, CatalogHasTheAutobahnCasesOfThisIssue) {
     EXPECT_GE(per_group["pmd"], 15) << "permessage-deflate beyond Autobahn";
     EXPECT_GE(per_group["mask"], 6) << "masking beyond Autobahn (RFC 6455 §5.1, §5.3)";
     EXPECT_GE(per_group["length"], 8) << "length encodings beyond Autobahn (RFC 6455 §5.2, §5.5)";
+    EXPECT_GE(per_group["limits"], 5) << "limits and resilience beyond Autobahn";
 }
 
 // Cases that only observe (`informational`: 7.1.6, 7.13.x, as in Autobahn) cannot fail, so they
