@@ -195,6 +195,11 @@ TEST(FrameParser, LeniencySkipsExactlyTheNamedRule) {
     opt.lenient = lenient(codec_error::masked_server_frame);
     in = unhex("81 85 37fa213d 7f9f4d5158");
     EXPECT_EQ(run_frames(opt, in, {in.size()}), "F text fin=1 rsv=0 mask=1 len=5 48656c6c6f;");
+    // A 64-bit length with its top bit set is read, leniently, as its 63 low bits (the
+    // reference server's quirk length-msb-ignored); still not "non-minimal", as sent it is not.
+    opt.lenient = lenient(codec_error::length_msb_set);
+    in = unhex("82 7f 8000000000000002 4142");
+    EXPECT_EQ(run_frames(opt, in, {in.size()}), "F binary fin=1 rsv=0 mask=0 len=2 4142;");
 }
 
 TEST(FrameParser, AllowedRsvForNegotiatedExtension) {
