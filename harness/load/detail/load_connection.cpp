@@ -188,14 +188,17 @@ bool load_connection::on_handshake_bytes(std::span<const std::uint8_t> bytes, st
 
 // The server's answer to the offer: it must accept permessage-deflate, on terms that fit it.
 bool load_connection::start_deflate(const std::optional<std::string>& response) {
-    auto offered = handshake::parse_extensions(deflate_offer);
-    auto offer = deflate::parse_offer(offered->front());
+    // The offer is a constant: read once, for every connection of the run.
+    static const deflate::params offer = [] {
+        auto offered = handshake::parse_extensions(deflate_offer);
+        return *deflate::parse_offer(offered->front());
+    }();
     std::optional<deflate::params> p;
     std::string why = "it declined permessage-deflate (--deflate)";
     if (auto list = handshake::parse_extensions(response.value_or("")); list)
         for (const auto& e : *list)
             if (e.name == deflate::extension_name) {
-                auto r = deflate::parse_response(e, *offer);
+                auto r = deflate::parse_response(e, offer);
                 if (r)
                     p = *r;
                 else
