@@ -52,6 +52,7 @@ nlohmann::json metrics_json(const case_metrics& m) {
                             {"p90_ms", m.rtt_p90_ms},
                             {"p99_ms", m.rtt_p99_ms},
                             {"max_ms", m.rtt_max_ms}};
+    if (m.largest_echo_bytes) j["largest_echo_bytes"] = m.largest_echo_bytes;
     return j;
 }
 

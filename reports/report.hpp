@@ -33,6 +33,8 @@ struct case_metrics {
     // Round trips of repeat steps (send, then its echo), in ms.
     unsigned long long round_trips = 0;
     double rtt_p50_ms = 0, rtt_p90_ms = 0, rtt_p99_ms = 0, rtt_max_ms = 0;
+    // The largest message a repeat step got back intact (a limit found by doubling lies above).
+    unsigned long long largest_echo_bytes = 0;
 };
 
 struct case_result {
@@ -68,7 +70,7 @@ struct run_report {
     unsigned jobs = 0;
     bool strict = false;
     double settle_ms = 0;
-    double timer_scale = 1; // --timer-scale: verdicts mean Autobahn's only at 1
+    double timer_scale = 1;   // --timer-scale: verdicts mean Autobahn's only at 1
     bool interrupted = false; // Ctrl-C: the report holds what ran
     std::string error;        // no case could run: unreachable, or the pre-flight handshake failed
     std::string note;         // e.g. "target stopped accepting connections after case 2.3"

@@ -31,20 +31,23 @@ constexpr std::array case_fields{sv("id"),
                                  sv("close_after_events"),
                                  sv("pongs_apart"),
                                  sv("informational"),
+                                 sv("still_serves"),
                                  sv("quirks"),
                                  sv("params"),
                                  sv("cross"),
                                  sv("use")};
 constexpr std::array params_fields{sv("columns"), sv("rows")};
-constexpr std::array handshake_fields{sv("request"), sv("response"), sv("raw"), sv("chop"),
-                                      sv("with_first_frame")};
+constexpr std::array handshake_fields{
+    sv("request"), sv("response"),        sv("raw"), sv("chop"), sv("interval"),
+    sv("within"),  sv("with_first_frame")};
+constexpr std::array added_field_fields{sv("name"), sv("value")};
 constexpr std::array http_edit_fields{
     sv("method"),        sv("target"), sv("version"), sv("status"),
     sv("reason_phrase"), sv("remove"), sv("replace"), sv("add")};
 constexpr std::array extension_fields{sv("offer"), sv("require")};
-constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),
-                                 sv("chop"),   sv("pieces"),   sv("between"),
-                                 sv("repeat"), sv("within"),   sv("slide")};
+constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),   sv("chop"),
+                                 sv("pieces"), sv("between"),  sv("repeat"), sv("within"),
+                                 sv("slide"),  sv("grow")};
 constexpr std::array frame_fields{sv("opcode"),          sv("fin"),       sv("rsv"),
                                   sv("payload"),         sv("mask"),      sv("length"),
                                   sv("declared_length"), sv("compressed")};
@@ -76,6 +79,7 @@ std::span<const std::string_view> fields_of(object_kind k) noexcept {
     case object_kind::message_event: return message_fields;
     case object_kind::close_event: return close_event_fields;
     case object_kind::http_event: return http_event_fields;
+    case object_kind::added_field: return added_field_fields;
     }
     return {};
 }
@@ -109,6 +113,7 @@ std::string_view to_string(object_kind k) noexcept {
     case object_kind::message_event: return "message event";
     case object_kind::close_event: return "close event";
     case object_kind::http_event: return "HTTP event";
+    case object_kind::added_field: return "added header field";
     }
     return "?";
 }
@@ -130,6 +135,7 @@ std::string_view schema_name(object_kind k) noexcept {
     case object_kind::message_event: return "message_event";
     case object_kind::close_event: return "close_event";
     case object_kind::http_event: return "http_event";
+    case object_kind::added_field: return "added_field";
     }
     return "?";
 }

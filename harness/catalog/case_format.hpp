@@ -25,6 +25,7 @@ enum class object_kind : std::uint8_t {
     message_event, // {"message": {…}}
     close_event,   // {"close": {…}} as an event
     http_event,    // {"http_response": {…}} / {"http_request": {…}}
+    added_field,   // {"name": …, "value": PAYLOAD} in an edit's "add"
 };
 
 std::span<const std::string_view> fields_of(object_kind k) noexcept;
@@ -38,6 +39,7 @@ inline constexpr object_kind all_object_kinds[] = {
     object_kind::handshake,     object_kind::http_edits,  object_kind::extensions,
     object_kind::send_step,     object_kind::frame,       object_kind::close_step,
     object_kind::wait_step,     object_kind::timer,       object_kind::close,
-    object_kind::message_event, object_kind::close_event, object_kind::http_event};
+    object_kind::message_event, object_kind::close_event, object_kind::http_event,
+    object_kind::added_field};
 
 } // namespace wsspec::catalog

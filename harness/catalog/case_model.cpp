@@ -7,6 +7,22 @@
 
 namespace wsspec::catalog {
 
+std::uint64_t step_def::largest_payload() const {
+    if (!grow || repeat < 2) return frame.data.size();
+    std::uint64_t size = frame.data.size();
+    for (std::uint32_t i = 1; i < repeat; ++i)
+        size *= grow; // the loader bounds the product
+    return size;
+}
+
+payload step_def::payload_of_round(std::uint32_t i) const {
+    if (!grow || i == 0) return frame.data;
+    std::uint64_t size = frame.data.size();
+    for (std::uint32_t k = 0; k < i; ++k)
+        size *= grow;
+    return payload::pattern(frame.data.data(), size);
+}
+
 bool case_def::applies_to(peer_role r) const {
     return std::find(roles.begin(), roles.end(), r) != roles.end();
 }

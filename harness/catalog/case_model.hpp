@@ -64,22 +64,41 @@ struct step_def {
     // repeat: round trip i sends the corpus window i windows on (Autobahn 12.x/13.x cut their
     // messages one after the other from a test file).
     bool slide = false;
+    // repeat: round trip i sends the pattern payload grown to size x grow^i (a limit found by
+    // doubling: limits.size.*); 0: every round trip the same size.
+    std::uint32_t grow = 0;
     payload raw;                             // raw
     std::optional<std::uint16_t> close_code; // close
     std::string close_reason;                // sent whole, even past 123 bytes (7.3.6 needs it)
     std::optional<payload> close_payload;    // close: raw body instead of code + reason
     wait_def wait;                           // wait
+
+    // The largest payload the step puts on the wire (a growing repeat's last round trip).
+    std::uint64_t largest_payload() const;
+    // Round trip `i`'s payload of a growing repeat: the pattern, grow^i times as long.
+    payload payload_of_round(std::uint32_t i) const;
+};
+
+// A header field an edit appends. Its value is a payload so that a request far beyond any sane
+// size (hs.refuse.*) is generated when sent, not held by the catalog.
+struct added_field {
+    std::string name;
+    payload value;
+    // A "Name: value" line is written as the case wrote it, whitespace and all (hs.accept.10:
+    // "Upgrade:websocket"), not rebuilt from name and value.
+    std::optional<std::string> line;
 };
 
 // Changes to the HTTP message wsspec writes, applied in this order: start line, `remove`
 // (every field of that name), `replace` (the first field of that name, added if absent), `add`.
 struct http_edits {
-    std::optional<std::string> method, target, version; // request
-    std::optional<std::uint16_t> status;                // response
-    std::optional<std::string> reason_phrase;           // response
+    std::optional<std::string> method, version; // request
+    std::optional<payload> target;              // request (a payload, for the same reason)
+    std::optional<std::uint16_t> status;        // response
+    std::optional<std::string> reason_phrase;   // response
     std::vector<std::string> remove;
     std::vector<handshake::header_pair> replace;
-    std::vector<handshake::header_pair> add;
+    std::vector<added_field> add;
 };
 
 struct handshake_def {
@@ -87,6 +106,8 @@ struct handshake_def {
     http_edits response;           // wsspec is the server
     std::optional<payload> raw;    // wsspec is the client: these bytes instead of a request
     std::size_t chop = 0;          // write the request N bytes at a time (1: byte by byte)
+    double interval = 0;           // seconds to pause after each chop (a slowloris trickle)
+    std::optional<double> within;  // seconds the handshake may take (default: the run's)
     bool with_first_frame = false; // the first step's bytes go in the request's TCP write
 };
 
@@ -146,6 +167,9 @@ struct case_def {
     // other; the echo is the application's, the pong the endpoint's).
     bool pongs_apart = false;
     bool informational = false;
+    // After the case a new connection must complete a plain opening handshake: the server
+    // survived what the case sent (a refused request, a huge declared length) and still serves.
+    bool still_serves = false;
     std::vector<std::string> quirks;
 
     bool applies_to(peer_role r) const;

@@ -61,6 +61,7 @@ json step_to_json(const step_def& s) {
             j["repeat"] = s.repeat;
             j["within"] = s.within;
             if (s.slide) j["slide"] = true;
+            if (s.grow) j["grow"] = s.grow;
         }
         return j;
     }
@@ -83,6 +84,7 @@ json step_to_json(const step_def& s) {
 json http_to_json(const http_expectation& h) {
     json j = json::object();
     if (h.status) j["status"] = *h.status;
+    if (h.status_class) j["status"] = fmt::format("{}xx", *h.status_class);
     if (h.method) j["method"] = *h.method;
     for (const auto& f : h.fields)
         j[f.exact ? "exact" : "fields"][f.name] = f.value;
@@ -115,18 +117,30 @@ json event_to_json(const event& e) {
 json edits_to_json(const http_edits& e) {
     json j = json::object();
     for (auto [name, v] : {std::pair{"method", &e.method},
-                           {"target", &e.target},
                            {"version", &e.version},
                            {"reason_phrase", &e.reason_phrase}})
         if (*v) j[name] = **v;
+    if (e.target) j["target"] = payload_to_json(*e.target);
     if (e.status) j["status"] = *e.status;
     if (!e.remove.empty()) j["remove"] = e.remove;
-    for (auto [name, v] : {std::pair{"replace", &e.replace}, {"add", &e.add}}) {
-        if (v->empty()) continue;
+    if (!e.replace.empty()) {
         json h = json::array();
-        for (const auto& p : *v)
+        for (const auto& p : e.replace)
             h.push_back(p.name + ": " + p.value);
-        j[name] = h;
+        j["replace"] = h;
+    }
+    if (!e.add.empty()) {
+        json h = json::array();
+        for (const auto& f : e.add) {
+            auto value = payload_to_json(f.value);
+            if (f.line)
+                h.push_back(*f.line);
+            else if (value.is_string())
+                h.push_back(f.name + ": " + value.get<std::string>());
+            else
+                h.push_back({{"name", f.name}, {"value", value}});
+        }
+        j["add"] = h;
     }
     return j;
 }
@@ -138,6 +152,8 @@ json handshake_to_json(const handshake_def& h) {
     if (h.raw) j["raw"] = payload_to_json(*h.raw);
     if (h.chop) j["chop"] = h.chop;
     if (h.with_first_frame) j["with_first_frame"] = true;
+    if (h.interval > 0) j["interval"] = h.interval;
+    if (h.within) j["within"] = *h.within;
     return j;
 }
 
@@ -207,6 +223,7 @@ json case_to_json(const case_def& c) {
     if (c.close_after_events) j["close_after_events"] = c.close_after_events;
     if (c.pongs_apart) j["pongs_apart"] = true;
     if (c.informational) j["informational"] = true;
+    if (c.still_serves) j["still_serves"] = true;
     if (!c.quirks.empty()) j["quirks"] = c.quirks;
     return j;
 }

@@ -35,6 +35,7 @@ bool has_field(const http_expectation& received, std::string_view name) {
 
 bool http_matches(const http_expectation& want, const http_expectation& got) {
     if (want.status && want.status != got.status) return false;
+    if (want.status_class && (!got.status || *got.status / 100 != *want.status_class)) return false;
     if (want.method && want.method != got.method) return false;
     for (const auto& f : want.fields)
         if (!field_holds(got, f)) return false;
@@ -46,6 +47,7 @@ bool http_matches(const http_expectation& want, const http_expectation& got) {
 std::string describe_http(const event& e) {
     std::string s = e.type == event::kind::http_response ? "HTTP response" : "HTTP request";
     if (e.http.status) s += fmt::format(" {}", *e.http.status);
+    if (e.http.status_class) s += fmt::format(" {}xx", *e.http.status_class);
     if (e.http.method) s += " " + *e.http.method;
     for (const auto& f : e.http.fields)
         s += fmt::format(" {}{}{}", f.name, f.exact ? ": " : " ∋ ", f.value);

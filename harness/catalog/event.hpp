@@ -23,7 +23,10 @@ struct field_expectation {
 
 struct http_expectation {
     std::optional<std::uint16_t> status; // response
-    std::optional<std::string> method;   // request
+    // Expected responses only: any status of this class (4 for "4xx"); RFC 7231 §6 lets a
+    // server pick the code of a refusal within its class.
+    std::optional<std::uint8_t> status_class;
+    std::optional<std::string> method; // request
     std::vector<field_expectation> fields;
     std::vector<std::string> absent; // fields that must not be there
 };

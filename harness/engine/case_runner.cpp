@@ -4,6 +4,7 @@
 
 #include "harness/engine/opening_handshake.hpp"
 #include "harness/engine/step_runner.hpp"
+#include "harness/engine/target_probe.hpp"
 #include "harness/engine/verdict.hpp"
 #include "harness/transport/connect.hpp"
 
@@ -110,7 +111,7 @@ std::uint64_t message_limit(const catalog::case_def& c, const run_options& o) {
                 largest = std::max(largest, ev.data.size());
     for (const auto& s : c.steps)
         if (s.type == catalog::step_def::kind::send)
-            largest = std::max(largest, s.frame.data.size());
+            largest = std::max(largest, s.largest_payload());
     return std::max<std::uint64_t>(std::uint64_t{1} << 20, 2 * largest + (64 << 10));
 }
 
@@ -153,8 +154,8 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     }
     obs.connected = true;
     const std::uint64_t seed = case_seed(o.seed, c.id);
-    client_hello hello{o.target.resource, o.target.host_header(), o.headers,
-                       o.origin,          o.subprotocols,         scaled_timeouts(o).open};
+    client_hello hello{o.target.resource, o.target.host_header(),  o.headers,    o.origin,
+                       o.subprotocols,    scaled_timeouts(o).open, o.timer_scale};
     // with_first_frame: the first step's frames ride in the request's TCP write.
     std::vector<std::uint8_t> first;
     std::size_t first_step = 0;
@@ -184,6 +185,14 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     // still spent this long waiting for the handshake.
     if (!obs.upgraded)
         r.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+    if (c.still_serves && r.behavior != report::verdict::error) {
+        // What the case sent must not have broken the server for everyone else.
+        if (auto next = target_upgrades(o); !next) {
+            r.behavior = report::verdict::failed;
+            r.reason = "after this case the server did not serve a new connection: " +
+                       next.error().message + (r.reason.empty() ? "" : "; " + r.reason);
+        }
+    }
     return r;
 }
 

@@ -83,14 +83,52 @@ handshake::client_request_options request_for(const client_hello& hello, const c
     return req;
 }
 
-transport::io_result write_request(transport::stream& s, std::string_view bytes, std::size_t chop,
-                                   clock::time_point dl) {
-    if (!chop) return s.write_all(as_bytes(bytes), dl);
-    for (std::size_t pos = 0; pos < bytes.size(); pos += chop) {
-        auto r = s.write_all(as_bytes(bytes.substr(pos, chop)), dl);
-        if (!r.ok()) return r;
+// How writing the request ended: whole, or cut short by the peer (an answer or a close while
+// it was still being written, as a server that times out a trickle does) or by the deadline.
+struct written {
+    transport::io_result io;  // the write's failure, or the read that cut it short
+    std::size_t bytes = 0;    // of the request written
+    std::string early_answer; // bytes the peer sent before the request was complete
+};
+
+// Why no answer came, when the request was not even written whole.
+std::string unwritten(const transport::io_result& r, const written& w, std::size_t total,
+                      std::chrono::milliseconds timeout) {
+    if (r.status == transport::io_status::timeout)
+        return fmt::format("the request was still being written ({} of {} bytes) when the "
+                           "handshake's {} ms ran out: the peer was still reading it",
+                           w.bytes, total, timeout.count());
+    return fmt::format("the peer {} the connection after {} of the request's {} bytes, without "
+                       "an answer",
+                       r.status == transport::io_status::reset ? "reset" : "closed", w.bytes,
+                       total);
+}
+
+// With an interval, each pause after a chop watches for the peer's answer or close: a server
+// that gives up on a trickling request must be seen doing it, not found out by a failed write.
+written write_request(transport::stream& s, std::string_view bytes, std::size_t chop,
+                      std::chrono::duration<double> interval, clock::time_point dl) {
+    written out;
+    const std::size_t step = chop ? chop : bytes.size();
+    std::vector<std::uint8_t> chunk(16 * 1024);
+    for (std::size_t pos = 0; pos < bytes.size(); pos += step) {
+        auto piece = bytes.substr(pos, step);
+        out.io = s.write_all(as_bytes(piece), dl);
+        out.bytes += out.io.ok() ? piece.size() : out.io.bytes;
+        if (!out.io.ok()) return out;
+        if (interval.count() <= 0 || pos + step >= bytes.size()) continue;
+        auto pause_end = clock::now() + std::chrono::duration_cast<clock::duration>(interval);
+        auto r = s.read_some(chunk, std::min(pause_end, dl));
+        if (r.ok()) {
+            out.early_answer.assign(reinterpret_cast<const char*>(chunk.data()), r.bytes);
+            return out;
+        }
+        if (r.status != transport::io_status::timeout || clock::now() >= dl) {
+            out.io = r;
+            return out;
+        }
     }
-    return {};
+    return out;
 }
 
 std::string read_failure(const transport::io_result& r, std::size_t got,
@@ -126,7 +164,10 @@ std::string edit_start_line(std::string_view line, const catalog::http_edits& e,
         return parts[0] + " " + parts[1] + (tail.empty() ? "" : " " + tail);
     }
     if (e.method) parts[0] = *e.method;
-    if (e.target) parts[1] = *e.target;
+    if (e.target) {
+        auto t = e.target->materialize();
+        parts[1].assign(t.begin(), t.end());
+    }
     if (e.version) tail = *e.version;
     return parts[0] + " " + parts[1] + " " + tail;
 }
@@ -222,9 +263,16 @@ std::string apply_edits(std::string_view head, const catalog::http_edits& e, boo
         else
             fields.push_back(r);
     }
-    fields.insert(fields.end(), e.add.begin(), e.add.end());
     for (const auto& f : fields)
         out += f.name + ": " + f.value + "\r\n";
+    for (const auto& a : e.add) {
+        if (a.line) {
+            out += *a.line + "\r\n";
+            continue;
+        }
+        auto v = a.value.materialize();
+        out += a.name + ": " + std::string(v.begin(), v.end()) + "\r\n";
+    }
     return out + "\r\n";
 }
 
@@ -243,26 +291,48 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
         offered_by_raw(h.request, req); // the answer is judged against what was really sent
     }
     auto start = clock::now();
-    auto dl = start + hello.timeout;
+    const auto timeout = hs.within
+                             ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::duration<double>(*hs.within * hello.timer_scale))
+                             : hello.timeout;
+    auto dl = start + timeout;
     std::string wire = h.request;
     wire.append(first_frames.begin(), first_frames.end());
-    if (auto w = write_request(s, wire, hs.chop, dl); !w.ok()) {
-        obs.handshake_error = "sending the upgrade request failed: " + w.message;
-        obs.peer_reset = w.status == transport::io_status::reset;
-        return h;
+    auto w = write_request(s, wire, hs.chop, std::chrono::duration<double>(hs.interval), dl);
+    std::string buf = w.early_answer;
+    transport::io_result failed_write;
+    if (!w.io.ok()) {
+        // The peer stopped reading: it may have answered first (a 4xx for a request it will not
+        // read to the end), so what it sent is still read, briefly.
+        failed_write = w.io;
+        dl = std::min(dl, clock::now() + std::chrono::milliseconds(500));
     }
-    std::string buf;
     std::vector<std::uint8_t> chunk(16 * 1024);
-    for (;;) {
-        auto r = s.read_some(chunk, dl);
+    for (bool first = true;; first = false) {
+        transport::io_result r;
+        if (!(first && !buf.empty())) r = s.read_some(chunk, dl);
         if (!r.ok()) {
+            if (!failed_write.ok() && buf.empty() &&
+                failed_write.status != transport::io_status::timeout)
+                r = failed_write;
             obs.handshake_error =
-                read_failure(r, buf.size(), hello.timeout, "response to the upgrade request");
+                w.bytes < wire.size() && buf.empty()
+                    ? unwritten(r, w, wire.size(), timeout)
+                    : read_failure(r, buf.size(), timeout, "response to the upgrade request");
             obs.peer_reset = r.status == transport::io_status::reset;
             if (!buf.empty()) h.response = buf;
+            // No answer in time is an outcome a case can name ({"timeout": "handshake"}); a
+            // close without an answer is the empty outcome.
+            if (r.status == transport::io_status::timeout && buf.empty() &&
+                c.observes(catalog::event::kind::http_response)) {
+                catalog::event e;
+                e.type = catalog::event::kind::timeout;
+                e.tag = "handshake";
+                obs.received.push_back(std::move(e));
+            }
             return h;
         }
-        buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
+        if (r.ok() && r.bytes) buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
         auto v = handshake::validate_server_response(buf, req);
         if (v.status == handshake_status::need_more) continue;
         obs.metrics.handshake_rtt_ms =

@@ -24,6 +24,7 @@ struct client_hello {
     std::optional<std::string> origin;
     std::vector<std::string> subprotocols;
     std::chrono::milliseconds timeout{5000};
+    double timer_scale = 1; // run --timer-scale, for a case's own handshake `within`
 };
 
 struct handshake_outcome {

@@ -49,7 +49,7 @@ std::uint64_t memory_weight(const catalog::case_def& c) {
     std::uint64_t largest = 0;
     for (const auto& s : c.steps)
         if (s.type == catalog::step_def::kind::send)
-            largest = std::max(largest, s.frame.data.size());
+            largest = std::max(largest, s.largest_payload());
     for (const auto& e : c.expect)
         for (const auto& outcome : e.outcomes)
             for (const auto& ev : outcome)

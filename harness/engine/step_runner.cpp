@@ -114,7 +114,8 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
             return;
         }
         if (step.slide) want.data = current.frame.data = step.frame.data.window_after(i);
-        if (i == 0 || step.slide)
+        if (step.grow) want.data = current.frame.data = step.payload_of_round(i);
+        if (i == 0 || step.slide || step.grow)
             s.expect_messages(std::make_shared<const catalog::payload>(want.data));
         const auto before = obs.received.size();
         auto sent = clock::now();
@@ -136,6 +137,8 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
             return;
         }
         rtt.push_back(std::chrono::duration<double, std::milli>(clock::now() - sent).count());
+        obs.metrics.largest_echo_bytes =
+            std::max<unsigned long long>(obs.metrics.largest_echo_bytes, want.data.size());
         obs.received.pop_back();
     }
     std::sort(rtt.begin(), rtt.end());

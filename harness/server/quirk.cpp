@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 36> quirk_table{{
+constexpr std::array<quirk_info, 48> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -94,6 +94,47 @@ constexpr std::array<quirk_info, 36> quirk_table{{
      "reads a 64-bit payload length without its most significant bit (2^63 + 5 becomes 5)", "5.2"},
     {quirk::no_message_limit, "no-message-limit",
      "takes frames and messages of any size: a frame that declares 2^62 bytes is waited for",
+     "10.4"},
+    {quirk::accept_any_request, "accept-any-request",
+     "upgrades any request that parses as HTTP, whatever its method, version, Host, Upgrade, "
+     "Connection, Sec-WebSocket-Key or Sec-WebSocket-Version",
+     "4.2.1"},
+    {quirk::refuse_without_426, "refuse-without-426",
+     "refuses a missing or unknown Sec-WebSocket-Version with 400 and no Sec-WebSocket-Version "
+     "field naming the version it speaks",
+     "4.2.2"},
+    {quirk::literal_fields, "literal-fields",
+     "looks for the literal lines \"Upgrade: websocket\" and \"Connection: Upgrade\" instead of "
+     "parsing field names, tokens and whitespace as RFC 7230 defines them",
+     "4.2.1"},
+    {quirk::refuse_unknown_fields, "refuse-unknown-fields",
+     "refuses a request that carries a header field it does not know (User-Agent, X-…)", "4.2.1"},
+    {quirk::one_read_handshake, "one-read-handshake",
+     "expects the whole request in its first read and refuses one that arrives in pieces", "4.2.1"},
+    {quirk::drop_early_frames, "drop-early-frames",
+     "discards bytes that arrive in the same read as the request (a frame sent right behind it)",
+     "4.2.1"},
+    {quirk::echo_subprotocol_list, "echo-subprotocol-list",
+     "answers Sec-WebSocket-Protocol with the client's whole list instead of one of its elements",
+     "4.2.2"},
+    {quirk::echo_extensions, "echo-extensions",
+     "accepts every extension offered that it does not know, echoing it in "
+     "Sec-WebSocket-Extensions",
+     "9.1"},
+    {quirk::wrong_accept_key, "wrong-accept-key",
+     "computes Sec-WebSocket-Accept from the key with its '=' padding stripped (a sloppy field "
+     "parser)",
+     "4.2.2"},
+    {quirk::no_head_limit, "no-head-limit",
+     "buffers a request line and header block of any size (a 1 MiB target is read and upgraded)",
+     "10.4"},
+    {quirk::wait_for_blank_line, "wait-for-blank-line",
+     "reads until the empty line before looking at a request, so garbage that never has one is "
+     "neither refused nor closed",
+     "4.2.1"},
+    {quirk::no_handshake_timeout, "no-handshake-timeout",
+     "waits for an opening handshake for ever (a request trickling in a byte a second holds the "
+     "connection)",
      "10.4"},
 }};
 

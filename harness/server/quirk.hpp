@@ -51,6 +51,18 @@ enum class quirk : std::uint8_t {
     accept_non_minimal_length,
     length_msb_ignored,
     no_message_limit,
+    accept_any_request,
+    refuse_without_426,
+    literal_fields,
+    refuse_unknown_fields,
+    one_read_handshake,
+    drop_early_frames,
+    echo_subprotocol_list,
+    echo_extensions,
+    wrong_accept_key,
+    no_head_limit,
+    wait_for_blank_line,
+    no_handshake_timeout,
 };
 
 struct quirk_info {

@@ -53,8 +53,9 @@ struct server_options {
     std::size_t max_message = std::size_t{64} << 20;
     // A connection that sends nothing for this long is closed (1001).
     std::chrono::milliseconds idle_timeout{60'000};
-    // The whole opening handshake must arrive within this.
-    std::chrono::milliseconds handshake_timeout{10'000};
+    // The whole opening handshake must arrive within this (limits.slowloris.1: a request that
+    // trickles in is dropped here, not held for ever).
+    std::chrono::milliseconds handshake_timeout{5'000};
     // After the server's close frame (or HTTP refusal) and FIN: how long to drain the client's
     // last bytes, so the kernel ends with FIN rather than RST.
     std::chrono::milliseconds drain_timeout{1'000};

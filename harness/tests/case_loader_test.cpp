@@ -156,7 +156,8 @@ TEST(CaseLoaderFields, HandshakeEdits) {
         "chop": 1, "with_first_frame": true}})j");
     const auto& h = c.handshake;
     EXPECT_EQ(h.request.method, "POST");
-    EXPECT_EQ(h.request.target, "/x");
+    ASSERT_TRUE(h.request.target);
+    EXPECT_EQ(h.request.target->materialize(), (catalog::bytes{'/', 'x'}));
     EXPECT_EQ(h.request.version, "HTTP/1.0");
     EXPECT_FALSE(h.request.status);
     EXPECT_EQ(h.request.remove, std::vector<std::string>{"Upgrade"});
@@ -165,6 +166,7 @@ TEST(CaseLoaderFields, HandshakeEdits) {
     EXPECT_EQ(h.request.replace[0].value, "close");
     ASSERT_EQ(h.request.add.size(), 1u);
     EXPECT_EQ(h.request.add[0].name, "X");
+    EXPECT_EQ(h.request.add[0].value.materialize(), (catalog::bytes{'y'}));
     EXPECT_EQ(h.response.status, 400);
     EXPECT_EQ(h.response.reason_phrase, "Nope");
     EXPECT_EQ(h.response.version, "HTTP/1.0");
@@ -172,6 +174,39 @@ TEST(CaseLoaderFields, HandshakeEdits) {
     EXPECT_EQ(h.chop, 1u);
     EXPECT_TRUE(h.with_first_frame);
     EXPECT_FALSE(h.raw);
+    EXPECT_EQ(h.interval, 0);
+    EXPECT_FALSE(h.within);
+}
+
+// A request far beyond any sane size, a trickle, and the check that the server survived.
+TEST(CaseLoaderFields, HandshakeGeneratedFieldsTrickleAndStillServes) {
+    auto c = one(R"j({"handshake": {
+        "request": {"target": {"pattern": "/a", "size": 1048576},
+                    "add": [{"name": "X-Pad", "value": {"pattern": "p", "size": 70000}}, "Y: z"]},
+        "chop": 1, "interval": 0.5, "within": 30},
+        "still_serves": true})j");
+    const auto& h = c.handshake;
+    ASSERT_TRUE(h.request.target);
+    EXPECT_EQ(h.request.target->size(), 1048576u);
+    EXPECT_EQ(h.request.target->kind(), catalog::payload::form::pattern);
+    ASSERT_EQ(h.request.add.size(), 2u);
+    EXPECT_EQ(h.request.add[0].name, "X-Pad");
+    EXPECT_EQ(h.request.add[0].value.size(), 70000u);
+    EXPECT_EQ(h.request.add[1].name, "Y");
+    EXPECT_EQ(h.request.add[1].line, "Y: z") << "a line is written as the case gives it";
+    EXPECT_FALSE(h.request.add[0].line);
+    EXPECT_EQ(h.interval, 0.5);
+    EXPECT_EQ(h.within, 30);
+    EXPECT_TRUE(c.still_serves);
+    EXPECT_FALSE(one("{}").still_serves);
+}
+
+TEST(CaseLoaderFields, HttpResponseStatusClass) {
+    auto c = one(R"j({"steps": [], "expect": {"OK": [[{"http_response": {"status": "4xx"}}]]},
+                      "close": {"by": "none", "codes": null, "clean": null}})j");
+    const auto& e = c.expect.at(0).outcomes.at(0).at(0);
+    EXPECT_EQ(e.http.status_class, 4);
+    EXPECT_FALSE(e.http.status);
 }
 
 TEST(CaseLoaderFields, HandshakeRaw) {
@@ -735,7 +770,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: unknown field 'tilte' (case fields: id, title, description, "
                   "rfc, quote, requirement, note, roles, headers, handshake, extensions, steps, "
                   "timer, expect, close, close_failure_fatal, wrong_endpoint_fatal, "
-                  "suppress_close, close_after_events, pongs_apart, informational, quirks, params, "
+                  "suppress_close, close_after_events, pongs_apart, informational, still_serves, "
+                  "quirks, params, "
                   "cross, use)"},
         error_row{R"j({"title": null})j", "f.json: case t.1: missing field 'title'"},
         error_row{R"j({"rfc": null})j", "f.json: case t.1: missing field 'rfc'"},
@@ -791,7 +827,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{
             R"j({"handshake": {"rqeuest": {}}})j",
             "f.json: case t.1: handshake: unknown field 'rqeuest' (handshake fields: request, "
-            "response, raw, chop, with_first_frame)"},
+            "response, raw, chop, interval, within, with_first_frame)"},
         error_row{R"j({"handshake": {"raw": "x", "request": {}}})j",
                   "f.json: case t.1: handshake.raw: give either \"raw\" bytes or \"request\" "
                   "edits, not both"},
@@ -813,7 +849,8 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"handshake": {"request": {"method": 1}}})j",
                   "f.json: case t.1: handshake.request.method: expected a string, got 1"},
         error_row{R"j({"handshake": {"request": {"target": ["/"]}}})j",
-                  "f.json: case t.1: handshake.request.target: expected a string, got [\"/\"]"},
+                  "f.json: case t.1: handshake.request.target: expected a string, {\"hex\": "
+                  "...}, {\"pattern\": ..., \"size\": N} or {\"pattern_hex\": ..., \"size\": N}"},
         error_row{R"j({"handshake": {"request": {"version": 1.1}}})j",
                   "f.json: case t.1: handshake.request.version: expected a string, got 1.1"},
         error_row{R"j({"handshake": {"response": {"reason_phrase": 1}}})j",
@@ -842,6 +879,50 @@ INSTANTIATE_TEST_SUITE_P(
                   "expected events"},
         error_row{R"j({"handshake": {"raw": 1}})j",
                   "f.json: case t.1: handshake.raw: expected a string, {\"hex\": ...}"},
+        error_row{R"j({"handshake": {"interval": 1}})j",
+                  "f.json: case t.1: handshake.interval: pauses between chops: needs \"chop\" "
+                  "as well"},
+        error_row{R"j({"handshake": {"chop": 1, "interval": 0}})j",
+                  "f.json: case t.1: handshake.interval: expected a number from 0.001 to 60, "
+                  "got 0"},
+        error_row{R"j({"handshake": {"within": 601}})j",
+                  "f.json: case t.1: handshake.within: expected a number from 0.001 to 600, "
+                  "got 601"},
+        error_row{R"j({"handshake": {"request": {"add": [{"name": "X"}]}}})j",
+                  "f.json: case t.1: handshake.request.add[0]: expected {\"name\": "
+                  "\"Field-Name\", \"value\": PAYLOAD}"},
+        error_row{R"j({"handshake": {"request": {"add": [{"name": "A B", "value": "v"}]}}})j",
+                  "f.json: case t.1: handshake.request.add[0].name: 'A B' is not a field name "
+                  "(RFC 7230 token)"},
+        error_row{R"j({"handshake": {"request": {"add": [{"name": "X", "value": "v", "n": 1}]}}})j",
+                  "f.json: case t.1: handshake.request.add[0]: unknown field 'n' (added header "
+                  "field fields: name, value)"},
+        error_row{R"j({"handshake": {"request": {"add": [{"name": "X", "value": {"size": 3}}]}}})j",
+                  "f.json: case t.1: handshake.request.add[0].value: {\"size\": N} (any "
+                  "content) is only for expected events"},
+        error_row{
+            R"j({"steps": [{"send": {"opcode": "binary", "payload": {"pattern": "x", "size": 4}}, "grow": 2}]})j",
+            "f.json: case t.1: steps[0].grow: \"grow\" enlarges the messages of a "
+            "\"repeat\""},
+        error_row{
+            R"j({"steps": [{"send": {"opcode": "binary", "payload": "abcd"}, "repeat": 3, "grow": 2}]})j",
+            "f.json: case t.1: steps[0].grow: \"grow\" needs a {\"pattern\": ..., "
+            "\"size\": N} payload"},
+        error_row{
+            R"j({"steps": [{"send": {"opcode": "binary", "payload": {"pattern": "x", "size": 4}}, "repeat": 3, "grow": 1}]})j",
+            "f.json: case t.1: steps[0].grow: expected a factor from 2 to 16"},
+        error_row{
+            R"j({"steps": [{"send": {"opcode": "binary", "payload": {"pattern": "x", "size": 1048576}}, "repeat": 12, "grow": 2}]})j",
+            "f.json: case t.1: steps[0].grow: the last round trip's message would pass 1 "
+            "GiB (size x grow^(repeat-1))"},
+        error_row{R"j({"still_serves": "yes"})j",
+                  "f.json: case t.1: still_serves: expected true or false, got \"yes\""},
+        error_row{R"j({"expect": {"OK": [[{"http_response": {"status": "4xy"}}]]}})j",
+                  "f.json: case t.1: expect.OK[0][0].http_response.status: expected a status "
+                  "such as 426 or a class such as \"4xx\", got \"4xy\""},
+        error_row{R"j({"expect": {"OK": [[{"http_response": {"status": "600"}}]]}})j",
+                  "f.json: case t.1: expect.OK[0][0].http_response.status: expected a status "
+                  "such as 426 or a class such as \"4xx\", got \"600\""},
         error_row{R"j({"handshake": {"chop": 0}})j",
                   "f.json: case t.1: handshake.chop: expected a chop size of at least 1"},
         error_row{R"j({"handshake": {"chop": 1048577}})j",
@@ -876,7 +957,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "close or wait)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "fragmnet": 1}]})j",
                   "f.json: case t.1: steps[0]: unknown field 'fragmnet' (send step fields: send, "
-                  "fragment, sync, chop, pieces, between, repeat, within, slide)"},
+                  "fragment, sync, chop, pieces, between, repeat, within, slide, grow)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "close": {}}]})j",
                   "f.json: case t.1: steps[0]: unknown field 'close' (send step fields:"},
         error_row{R"j({"steps": [{"send": "text"}]})j",

@@ -284,6 +284,23 @@ TEST(EnginePeers, AcceptingAnOfferThatMustBeDeclinedIsNamedAsThat) {
     EXPECT_EQ(r.behavior, verdict::failed);
 }
 
+// still_serves: a case that went well is still FAILED when no new connection is served after it
+// (the scripted server answers one connection; the probe's handshake gets no answer).
+TEST(EnginePeers, StillServesFailsACaseAfterWhichTheServerServesNoOne) {
+    std::string the_case = R"({"id": "t.1", "title": "t", "rfc": "4.2.1", "quote": "q",
+        "steps": [], "timer": {"close": 0.5},
+        "expect": {"OK": [[{"message": {"text": "Hi"}}]]},
+        "close": {"by": "harness", "codes": [1000], "clean": true}, "still_serves": true})";
+    scripted_server srv("", frame(0x1, "Hi", 0, std::nullopt));
+    auto o = to(srv.url());
+    o.timeouts.open = 1s;
+    auto r = engine::run_case(load_one(the_case), o);
+    EXPECT_EQ(r.behavior, verdict::failed);
+    EXPECT_NE(r.reason.find("after this case the server did not serve a new connection"),
+              std::string::npos)
+        << r.reason;
+}
+
 TEST(EnginePeers, Rsv1WithoutNegotiationIsAViolation) {
     scripted_server srv("", frame(0x1, "Hi", 0x4, std::nullopt));
     auto r = engine::run_case(load_one(rsv1_case(false)), to(srv.url()));

@@ -366,6 +366,77 @@ TEST(Verdict, ARefusalWhereAConnectionIsDueFailsTheCloseUnlessTheCaseListsIt) {
     EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
 }
 
+// hs.refuse.*: any 4xx is OK, another class NON-STRICT, a close without an answer (no event)
+// NON-STRICT, silence until the timeout ({"timeout": "handshake"}) and a 101 FAILED.
+TEST(Verdict, StatusClassesAndTheHandshakeTimeoutMarker) {
+    auto of_class = [](std::uint8_t c) {
+        event e;
+        e.type = event::kind::http_response;
+        e.http.status_class = c;
+        return e;
+    };
+    case_def c;
+    c.id = "hs.refuse.1";
+    c.expect = {{verdict::ok, {{of_class(4)}}}, {verdict::non_strict, {{of_class(5)}, {}}}};
+    c.close.by = endpoint::none;
+    observation o;
+    o.connected = true;
+    o.handshake_error = "refused";
+    for (std::uint16_t status : {400, 404, 426, 431, 499}) {
+        o.received = {response(status, {})};
+        EXPECT_EQ(judge(c, o).behavior, verdict::ok) << status;
+        EXPECT_EQ(judge(c, o).behavior_close, verdict::ok) << status;
+    }
+    o.received = {response(503, {})};
+    EXPECT_EQ(judge(c, o).behavior, verdict::non_strict);
+    o.received = {response(399, {})};
+    EXPECT_EQ(judge(c, o).behavior, verdict::failed) << "3xx is not listed";
+    o.received = {};
+    EXPECT_EQ(judge(c, o).behavior, verdict::non_strict) << "closed without an answer";
+    o.received = {marker("handshake")};
+    EXPECT_EQ(judge(c, o).behavior, verdict::failed) << "never answered";
+    EXPECT_EQ(judge(c, o).behavior_close, verdict::ok) << "no connection, no closing handshake";
+    EXPECT_EQ(catalog::describe(event_list{of_class(4)}), "[HTTP response 4xx]");
+}
+
+// A 101 a refusal case lists below OK (a server that speaks another version too) is closed by
+// the harness at once, and that closing handshake is judged, not "had to refuse it".
+TEST(Verdict, AnUpgradeARefusalCaseListsIsJudgedAsTheHarnessClose) {
+    case_def c = refusal_case();
+    c.expect.push_back({verdict::informational, {{response(101, {})}}});
+    auto o = clean_close_by_harness({response(101, {{"Upgrade", "websocket", true}})});
+    auto j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::informational) << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+}
+
+// limits.fragments.1: the peer may refuse 100 000 fragments with 1009 (INFORMATIONAL) in a case
+// the harness is to close; its close is judged as the peer's. The peer's close *reply* to the
+// harness's close need not be listed by an outcome that does not end in a close.
+TEST(Verdict, APeerCloseAnOutcomeForeseesAndTheCloseReply) {
+    event close_1009;
+    close_1009.type = event::kind::close;
+    close_1009.code = 1009;
+    case_def c = echo_case();
+    c.expect.push_back({verdict::informational, {{close_1009}}});
+    auto o = failed_by_peer(1009);
+    o.received = {close_1009};
+    auto j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::informational) << j.reason;
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+
+    event reply;
+    reply.type = event::kind::close;
+    reply.code = 1000;
+    j = judge(c, clean_close_by_harness({message("Hello"), reply}));
+    EXPECT_EQ(j.behavior, verdict::ok) << "the reply to the harness's close is not an outcome's";
+    EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
+    auto not_mine = failed_by_peer(1000);
+    not_mine.received = {message("Hello"), reply};
+    EXPECT_EQ(judge(c, not_mine).behavior, verdict::failed)
+        << "a close the peer started is an event every outcome must list";
+}
+
 TEST(Verdict, AbsentFieldsAndRequestMethods) {
     event want;
     want.type = event::kind::http_request;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <tuple>
 
+#include "codec/handshake/http_head.hpp"
 #include "harness/catalog/detail/parse_expect.hpp"
 #include "harness/catalog/detail/parse_steps.hpp"
 
@@ -28,6 +29,33 @@ result<std::vector<handshake::header_pair>> get_headers(const json& j, const whe
         auto h = get_header(j[i], w.at(i));
         if (!h) return h.error();
         out.push_back(std::move(*h));
+    }
+    return out;
+}
+
+// "add": "Name: value" lines, or {"name": …, "value": PAYLOAD} for a value generated when sent.
+result<std::vector<added_field>> get_added_fields(const json& j, const where& w) {
+    if (!j.is_array())
+        return w.error("expected a list of \"Name: value\" strings or {\"name\", \"value\"}");
+    std::vector<added_field> out;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        if (!j[i].is_object()) {
+            auto h = get_header(j[i], w.at(i));
+            if (!h) return h.error();
+            out.push_back({h->name, payload(bytes(h->value.begin(), h->value.end())),
+                           j[i].get<std::string>()});
+            continue;
+        }
+        if (auto r = check_fields(j[i], object_kind::added_field, w.at(i)); !r) return r.error();
+        if (!j[i].contains("name") || !j[i].contains("value"))
+            return w.at(i).error("expected {\"name\": \"Field-Name\", \"value\": PAYLOAD}");
+        auto name = get_string(j[i]["name"], w.at(i).at("name"));
+        if (!name) return name.error();
+        if (name->empty() || !handshake::is_token(*name))
+            return w.at(i).at("name").error("'" + *name + "' is not a field name (RFC 7230 token)");
+        auto value = parse_payload(j[i]["value"]);
+        if (!value) return w.at(i).at("value").error(value.error().message);
+        out.push_back({*name, std::move(*value)});
     }
     return out;
 }
@@ -101,8 +129,12 @@ result<http_edits> parse_http_edits(const json& j, const where& w, bool response
             return w.at(f).error(
                 std::string(response ? "a response has no " : "a request has no ") + f);
     http_edits e;
+    if (j.contains("target")) {
+        auto p = parse_payload(j["target"]);
+        if (!p) return w.at("target").error(p.error().message);
+        e.target = std::move(*p);
+    }
     for (auto [field, dest] : {std::pair{"method", &e.method},
-                               {"target", &e.target},
                                {"version", &e.version},
                                {"reason_phrase", &e.reason_phrase}}) {
         if (!j.contains(field)) continue;
@@ -120,11 +152,15 @@ result<http_edits> parse_http_edits(const json& j, const where& w, bool response
         if (!names) return names.error();
         e.remove = std::move(*names);
     }
-    for (auto [field, dest] : {std::pair{"replace", &e.replace}, {"add", &e.add}}) {
-        if (!j.contains(field)) continue;
-        auto h = get_headers(j[field], w.at(field));
+    if (j.contains("replace")) {
+        auto h = get_headers(j["replace"], w.at("replace"));
         if (!h) return h.error();
-        *dest = std::move(*h);
+        e.replace = std::move(*h);
+    }
+    if (j.contains("add")) {
+        auto a = get_added_fields(j["add"], w.at("add"));
+        if (!a) return a.error();
+        e.add = std::move(*a);
     }
     return e;
 }
@@ -156,6 +192,17 @@ result<void> parse_handshake(const json& j, const where& w, case_def& c) {
         auto b = get_bool(j["with_first_frame"], w.at("with_first_frame"));
         if (!b) return b.error();
         h.with_first_frame = *b;
+    }
+    if (j.contains("interval")) {
+        if (!h.chop) return w.at("interval").error("pauses between chops: needs \"chop\" as well");
+        auto s = get_number(j["interval"], w.at("interval"), 0.001, 60);
+        if (!s) return s.error();
+        h.interval = *s;
+    }
+    if (j.contains("within")) {
+        auto s = get_number(j["within"], w.at("within"), 0.001, 600);
+        if (!s) return s.error();
+        h.within = *s;
     }
     return {};
 }
@@ -191,7 +238,8 @@ result<void> parse_flags(const json& j, const where& w, case_def& c) {
                                {"wrong_endpoint_fatal", &c.wrong_endpoint_fatal},
                                {"suppress_close", &c.suppress_close},
                                {"pongs_apart", &c.pongs_apart},
-                               {"informational", &c.informational}}) {
+                               {"informational", &c.informational},
+                               {"still_serves", &c.still_serves}}) {
         if (!j.contains(field)) continue;
         auto b = get_bool(j[field], w.at(field));
         if (!b) return b.error();

@@ -73,9 +73,21 @@ result<event> parse_http_event(const json& h, event::kind kind, const where& w) 
     if (h.contains("status")) {
         if (kind != event::kind::http_response)
             return w.at("status").error("a request has no status");
-        auto n = get_unsigned(h["status"], w.at("status"), 999);
-        if (!n || *n < 100) return w.at("status").error("expected an HTTP status from 100 to 999");
-        e.http.status = static_cast<std::uint16_t>(*n);
+        const auto& s = h["status"];
+        if (s.is_string()) {
+            const auto& text = s.get_ref<const std::string&>();
+            if (text.size() != 3 || text[0] < '1' || text[0] > '5' || text.substr(1) != "xx")
+                return w.at("status").error("expected a status such as 426 or a class such as "
+                                            "\"4xx\", got \"" +
+                                            text + "\"");
+            e.http.status_class = static_cast<std::uint8_t>(text[0] - '0');
+        } else {
+            auto n = get_unsigned(s, w.at("status"), 999);
+            if (!n || *n < 100)
+                return w.at("status").error(
+                    "expected an HTTP status from 100 to 999 or a class such as \"4xx\"");
+            e.http.status = static_cast<std::uint16_t>(*n);
+        }
     }
     if (h.contains("method")) {
         if (kind != event::kind::http_request)

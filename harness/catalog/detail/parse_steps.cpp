@@ -133,6 +133,20 @@ result<step_def> parse_send(const json& j, const where& w) {
             return w.at("slide").error("\"slide\" needs a {\"corpus\": ...} payload");
         s.slide = *b;
     }
+    if (j.contains("grow")) {
+        auto n = get_unsigned(j["grow"], w.at("grow"), 16);
+        if (!n || *n < 2) return w.at("grow").error("expected a factor from 2 to 16");
+        if (!s.repeat) return w.at("grow").error("\"grow\" enlarges the messages of a \"repeat\"");
+        if (s.slide) return w.at("grow").error("a repeat either slides or grows, not both");
+        if (s.frame.data.kind() != payload::form::pattern || s.frame.data.empty())
+            return w.at("grow").error("\"grow\" needs a {\"pattern\": ..., \"size\": N} payload");
+        s.grow = static_cast<std::uint32_t>(*n);
+        std::uint64_t size = s.frame.data.size();
+        for (std::uint32_t i = 1; i < s.repeat; ++i)
+            if ((size *= s.grow) > (std::uint64_t{1} << 30))
+                return w.at("grow").error(
+                    "the last round trip's message would pass 1 GiB (size x grow^(repeat-1))");
+    }
     return s;
 }
 

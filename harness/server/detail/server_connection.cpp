@@ -14,6 +14,8 @@
 #include "codec/error.hpp"
 #include "codec/frame_encoder.hpp"
 #include "codec/handshake/extensions.hpp"
+#include "codec/handshake/http_fields.hpp"
+#include "codec/handshake/http_head.hpp"
 #include "codec/handshake/server_request.hpp"
 #include "harness/server/detail/event_loop.hpp"
 
@@ -89,7 +91,8 @@ void server_connection::log(std::string_view what) {
 }
 
 void server_connection::start(time_point now) {
-    handshake_deadline_ = now + opt_.handshake_timeout;
+    handshake_deadline_ =
+        q_.has(quirk::no_handshake_timeout) ? never : now + opt_.handshake_timeout;
     last_read_ = now;
     after_io();
 }
@@ -311,29 +314,101 @@ void server_connection::on_stop(time_point now) {
     after_io();
 }
 
+namespace {
+
+// Header fields the refuse-unknown-fields quirk knows: RFC 6455 §4.1's and Origin.
+bool known_field(std::string_view name) {
+    for (std::string_view known :
+         {"Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+          "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin"})
+        if (handshake::iequals(name, known)) return true;
+    return false;
+}
+
+// The defects of the handshake quirks that make a valid request fail: what they refuse, or
+// nothing. `complete` is false while the request is still arriving.
+std::optional<std::string> strict_refusal(const quirk_set& q, std::string_view bytes,
+                                          bool complete) {
+    if (!complete) {
+        if (q.has(quirk::one_read_handshake)) return "the request did not come in one read";
+        return std::nullopt;
+    }
+    if (q.has(quirk::literal_fields) &&
+        (bytes.find("\r\nUpgrade: websocket\r\n") == std::string_view::npos ||
+         bytes.find("\r\nConnection: Upgrade\r\n") == std::string_view::npos))
+        return "no literal \"Upgrade: websocket\" and \"Connection: Upgrade\" lines";
+    if (q.has(quirk::refuse_unknown_fields)) {
+        auto h = handshake::parse_http_head(bytes, handshake::head_kind::request);
+        for (const auto& f : h.head.fields)
+            if (!known_field(f.name)) return "unknown header field " + std::string(f.name);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void server_connection::on_handshake(time_point now) {
     std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
-    auto req = handshake::parse_client_request(bytes);
-    if (req.status == handshake::handshake_status::need_more) return;
-    if (req.status == handshake::handshake_status::error &&
-        req.error == handshake::handshake_error::unsupported_version &&
-        q_.has(quirk::accept_any_version)) {
+    handshake::head_options limits;
+    if (q_.has(quirk::no_head_limit)) {
+        limits.max_head_size = std::numeric_limits<std::size_t>::max();
+        limits.max_fields = std::numeric_limits<std::size_t>::max();
+    }
+    if (q_.has(quirk::wait_for_blank_line) && bytes.find("\r\n\r\n") == std::string_view::npos)
+        return;
+    auto req = handshake::parse_client_request(bytes, limits);
+    const bool complete = req.status != handshake::handshake_status::need_more;
+    if (auto why = strict_refusal(q_, bytes, complete)) {
+        log("refused the handshake with 400 (quirk): " + *why);
+        const std::string refusal =
+            handshake::build_reject_response(400, handshake::handshake_error::malformed_http);
+        out_.insert(out_.end(), refusal.begin(), refusal.end());
+        begin_closing(now);
+        return;
+    }
+    if (!complete) return;
+    using handshake::handshake_error;
+    const bool parsed = req.error != handshake_error::malformed_http &&
+                        req.error != handshake_error::head_too_large;
+    if (req.status == handshake::handshake_status::error && parsed &&
+        (q_.has(quirk::accept_any_request) || (req.error == handshake_error::unsupported_version &&
+                                               q_.has(quirk::accept_any_version)))) {
         req.status = handshake::handshake_status::complete;
         req.head_size = bytes.find("\r\n\r\n") + 4;
     }
     if (req.status == handshake::handshake_status::error) {
-        log(fmt::format("refused the handshake with {}: {} ({})", req.http_status,
+        const bool version = req.error == handshake_error::unsupported_version ||
+                             req.error == handshake_error::missing_version;
+        const std::uint16_t status =
+            version && q_.has(quirk::refuse_without_426) ? 400 : req.http_status;
+        log(fmt::format("refused the handshake with {}: {} ({})", status,
                         handshake::name(req.error), req.detail));
-        const std::string refusal = handshake::build_reject_response(req.http_status, req.error);
+        const std::string refusal = handshake::build_reject_response(status, req.error);
         out_.insert(out_.end(), refusal.begin(), refusal.end());
         begin_closing(now);
         return;
     }
     begin_ += req.head_size;
+    if (q_.has(quirk::drop_early_frames)) begin_ = end_;
     // RFC 6455 §4.2.2: no subprotocol is selected, and no extension but permessage-deflate.
-    const auto extensions = accept_deflate(req.request.extensions);
-    const std::string accept =
-        handshake::build_accept_response(req.request.key, std::nullopt, extensions);
+    auto extensions = accept_deflate(req.request.extensions);
+    if (q_.has(quirk::echo_extensions) && req.request.extensions) {
+        if (auto offers = handshake::parse_extensions(*req.request.extensions))
+            for (const auto& e : *offers)
+                if (e.name != deflate::extension_name)
+                    extensions = extensions ? *extensions + ", " + e.name : e.name;
+    }
+    std::optional<std::string> subprotocol;
+    if (q_.has(quirk::echo_subprotocol_list) && !req.request.subprotocols.empty()) {
+        subprotocol = req.request.subprotocols[0];
+        for (std::size_t i = 1; i < req.request.subprotocols.size(); ++i)
+            *subprotocol += ", " + req.request.subprotocols[i];
+    }
+    std::string key = req.request.key;
+    if (q_.has(quirk::wrong_accept_key))
+        while (!key.empty() && key.back() == '=')
+            key.pop_back();
+    const std::string accept = handshake::build_accept_response(key, subprotocol, extensions);
     out_.insert(out_.end(), accept.begin(), accept.end());
     state_ = state::open;
     last_read_ = now;
