@@ -172,6 +172,48 @@ std::string edit_start_line(std::string_view line, const catalog::http_edits& e,
     return parts[0] + " " + parts[1] + " " + tail;
 }
 
+// Reads until `buf` holds a complete (or certainly broken) response head; none when a read
+// failed first, with that read in `failure`. Bytes already in `buf` (an answer that came while
+// the request was still being written) are looked at before anything is read.
+std::optional<handshake::response_result> read_answer(transport::stream& s, std::string& buf,
+                                                      const handshake::client_request_options& req,
+                                                      clock::time_point dl,
+                                                      transport::io_result& failure) {
+    std::vector<std::uint8_t> chunk(16 * 1024);
+    for (;;) {
+        if (!buf.empty()) {
+            auto v = handshake::validate_server_response(buf, req);
+            if (v.status != handshake_status::need_more) return v;
+        }
+        auto r = s.read_some(chunk, dl);
+        if (!r.ok()) {
+            failure = r;
+            return std::nullopt;
+        }
+        buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
+    }
+}
+
+// No complete answer: why, in words, and as the case sees it. No answer in time is an outcome
+// a case can name ({"timeout": "handshake"}); a close without an answer is the empty outcome.
+void no_answer(const transport::io_result& r, const written& w, std::size_t total,
+               std::chrono::milliseconds timeout, const std::string& buf,
+               const catalog::case_def& c, handshake_outcome& h, observation& obs) {
+    obs.handshake_error =
+        w.bytes < total && buf.empty()
+            ? unwritten(r, w, total, timeout)
+            : read_failure(r, buf.size(), timeout, "response to the upgrade request");
+    obs.peer_reset = r.status == transport::io_status::reset;
+    if (!buf.empty()) h.response = buf;
+    if (r.status == transport::io_status::timeout && buf.empty() &&
+        c.observes(catalog::event::kind::http_response)) {
+        catalog::event e;
+        e.type = catalog::event::kind::timeout;
+        e.tag = "handshake";
+        obs.received.push_back(std::move(e));
+    }
+}
+
 } // namespace
 
 negotiated_use extension_use(std::string_view offered, std::string_view negotiated) {
@@ -307,61 +349,43 @@ handshake_outcome client_handshake(transport::stream& s, const client_hello& hel
         failed_write = w.io;
         dl = std::min(dl, clock::now() + std::chrono::milliseconds(500));
     }
-    std::vector<std::uint8_t> chunk(16 * 1024);
-    for (bool first = true;; first = false) {
-        transport::io_result r;
-        if (!(first && !buf.empty())) r = s.read_some(chunk, dl);
-        if (!r.ok()) {
-            if (!failed_write.ok() && buf.empty() &&
-                failed_write.status != transport::io_status::timeout)
-                r = failed_write;
-            obs.handshake_error =
-                w.bytes < wire.size() && buf.empty()
-                    ? unwritten(r, w, wire.size(), timeout)
-                    : read_failure(r, buf.size(), timeout, "response to the upgrade request");
-            obs.peer_reset = r.status == transport::io_status::reset;
-            if (!buf.empty()) h.response = buf;
-            // No answer in time is an outcome a case can name ({"timeout": "handshake"}); a
-            // close without an answer is the empty outcome.
-            if (r.status == transport::io_status::timeout && buf.empty() &&
-                c.observes(catalog::event::kind::http_response)) {
-                catalog::event e;
-                e.type = catalog::event::kind::timeout;
-                e.tag = "handshake";
-                obs.received.push_back(std::move(e));
-            }
-            return h;
-        }
-        if (r.ok() && r.bytes) buf.append(reinterpret_cast<const char*>(chunk.data()), r.bytes);
-        auto v = handshake::validate_server_response(buf, req);
-        if (v.status == handshake_status::need_more) continue;
-        obs.metrics.handshake_rtt_ms =
-            std::chrono::duration<double, std::milli>(clock::now() - start).count();
-        bool complete = v.head_size > 0;
-        h.response = buf.substr(0, complete ? v.head_size : buf.size());
-        record_head(buf, handshake::head_kind::response, c, obs);
-        if (v.status == handshake_status::error) {
-            obs.handshake_error = fmt::format("{} (RFC 6455 §{}): {}", handshake::name(v.error),
-                                              handshake::rfc_section(v.error), v.detail);
-            // A 101 that breaks §4.1 is the server's violation; any other status is a refusal.
-            if (v.status_code == 101)
-                obs.violation = report::violation{std::string(handshake::name(v.error)),
-                                                  std::string(handshake::rfc_section(v.error)),
-                                                  v.detail, v.error_offset};
-            return h;
-        }
-        obs.upgraded = true;
-        obs.negotiated_extensions = v.extensions.value_or("");
-        auto use = extension_use(req.extensions.value_or(""), obs.negotiated_extensions);
-        h.allowed_rsv = use.rsv;
-        h.deflate = use.deflate;
-        if (use.violation) obs.violation = use.violation; // the harness fails the connection
-        if (!c.extensions.require.empty() &&
-            !negotiated(obs.negotiated_extensions, c.extensions.require))
-            obs.unimplemented = true;
-        h.leftover.assign(buf.begin() + static_cast<std::ptrdiff_t>(v.head_size), buf.end());
+    transport::io_result last_read;
+    auto answer = read_answer(s, buf, req, dl, last_read);
+    if (!answer) {
+        // A failed write says more than the read after it, unless an answer began to arrive.
+        if (!failed_write.ok() && buf.empty() &&
+            failed_write.status != transport::io_status::timeout)
+            last_read = failed_write;
+        no_answer(last_read, w, wire.size(), timeout, buf, c, h, obs);
         return h;
     }
+    const auto& v = *answer;
+    obs.metrics.handshake_rtt_ms =
+        std::chrono::duration<double, std::milli>(clock::now() - start).count();
+    bool complete = v.head_size > 0;
+    h.response = buf.substr(0, complete ? v.head_size : buf.size());
+    record_head(buf, handshake::head_kind::response, c, obs);
+    if (v.status == handshake_status::error) {
+        obs.handshake_error = fmt::format("{} (RFC 6455 §{}): {}", handshake::name(v.error),
+                                          handshake::rfc_section(v.error), v.detail);
+        // A 101 that breaks §4.1 is the server's violation; any other status is a refusal.
+        if (v.status_code == 101)
+            obs.violation = report::violation{std::string(handshake::name(v.error)),
+                                              std::string(handshake::rfc_section(v.error)),
+                                              v.detail, v.error_offset};
+        return h;
+    }
+    obs.upgraded = true;
+    obs.negotiated_extensions = v.extensions.value_or("");
+    auto use = extension_use(req.extensions.value_or(""), obs.negotiated_extensions);
+    h.allowed_rsv = use.rsv;
+    h.deflate = use.deflate;
+    if (use.violation) obs.violation = use.violation; // the harness fails the connection
+    if (!c.extensions.require.empty() &&
+        !negotiated(obs.negotiated_extensions, c.extensions.require))
+        obs.unimplemented = true;
+    h.leftover.assign(buf.begin() + static_cast<std::ptrdiff_t>(v.head_size), buf.end());
+    return h;
 }
 
 handshake_outcome server_handshake(transport::stream& s, const catalog::case_def& c,
