@@ -170,6 +170,11 @@ struct case_def {
     // After the case a new connection must complete a plain opening handshake: the server
     // survived what the case sent (a refused request, a huge declared length) and still serves.
     bool still_serves = false;
+    // The case's connection is one of this many opened at once: before its steps wsspec opens
+    // the others, upgrades each and has it echo "Hello", and holds them open until the case
+    // ends (limits.connections.1). {"echoes": N-1} says every other was served,
+    // {"timeout": "connections"} that some were not.
+    std::uint32_t connections = 1;
     std::vector<std::string> quirks;
 
     bool applies_to(peer_role r) const;

@@ -224,6 +224,7 @@ json case_to_json(const case_def& c) {
     if (c.pongs_apart) j["pongs_apart"] = true;
     if (c.informational) j["informational"] = true;
     if (c.still_serves) j["still_serves"] = true;
+    if (c.connections > 1) j["connections"] = c.connections;
     if (!c.quirks.empty()) j["quirks"] = c.quirks;
     return j;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/engine/opening_handshake.hpp"
+#include "harness/engine/other_connections.hpp"
 #include "harness/engine/step_runner.hpp"
 #include "harness/engine/target_probe.hpp"
 #include "harness/engine/verdict.hpp"
@@ -175,6 +176,8 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (obs.upgraded) {
+        std::optional<other_connections> others; // closed once the case's own connection is
+        if (c.connections > 1) others.emplace(c.connections - 1, o, hello, seed, obs);
         session sess(std::move(*s), obs, session_for(c, o, peer_role::server, hs, r));
         run_session(sess, c, o, hs, first_step, obs);
     } else {

@@ -1,5 +1,7 @@
 #include "harness/engine/target_probe.hpp"
 
+#include <thread>
+
 #include "harness/transport/connect.hpp"
 
 namespace wsspec::engine {
@@ -60,9 +62,14 @@ bool target_alive(const run_options& o, std::chrono::milliseconds within) {
     auto r = run_case(probe, quick);
     if (!r.http_response.empty()) return true;
     // No HTTP answer. Dead if the connection was reset, as the kernel resets what is left in
-    // a dead process's accept queue; a refused TLS handshake, a polite close or silence within
-    // `within` still come from a running server.
-    return !r.peer_reset;
+    // a dead process's accept queue; a refused TLS handshake or a polite close still come from
+    // a running server.
+    if (r.peer_reset) return false;
+    // Silence is ambiguous: a process that is dying (an ASan report, a core dump being written)
+    // keeps its listening socket until it is gone. Asked again once that much later, a dead one
+    // refuses the connection; a slow live one still takes it.
+    std::this_thread::sleep_for(within);
+    return target_accepts(o, within);
 }
 
 } // namespace wsspec::engine

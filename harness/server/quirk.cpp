@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 48> quirk_table{{
+constexpr std::array<quirk_info, 49> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -135,6 +135,10 @@ constexpr std::array<quirk_info, 48> quirk_table{{
     {quirk::no_handshake_timeout, "no-handshake-timeout",
      "waits for an opening handshake for ever (a request trickling in a byte a second holds the "
      "connection)",
+     "10.4"},
+    {quirk::max_connections_64, "max-connections-64",
+     "answers 503 to every opening handshake while 64 connections are open (a limit far below "
+     "what a server is asked to hold)",
      "10.4"},
 }};
 

@@ -63,6 +63,7 @@ enum class quirk : std::uint8_t {
     no_head_limit,
     wait_for_blank_line,
     no_handshake_timeout,
+    max_connections_64,
 };
 
 struct quirk_info {

@@ -24,6 +24,7 @@ struct reference_server::state {
     std::uint16_t port = 0;
     std::string address;
     std::mutex log_mu;
+    std::atomic<std::size_t> open_connections{0};
     std::optional<detail::server_context> ctx;
     std::vector<std::unique_ptr<detail::event_loop>> loops;
     std::vector<std::thread> loop_threads;
@@ -84,7 +85,8 @@ result<std::unique_ptr<reference_server>> reference_server::start(server_options
     s->address = s->listener->local_address();
     state* raw = s.get();
     s->ctx.emplace(detail::server_context{s->options, s->quirks, s->tls ? &*s->tls : nullptr,
-                                          [raw](const std::string& line) { raw->log(line); }});
+                                          [raw](const std::string& line) { raw->log(line); },
+                                          &s->open_connections});
     const unsigned n =
         s->options.threads ? s->options.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i)

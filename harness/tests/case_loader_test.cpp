@@ -199,6 +199,8 @@ TEST(CaseLoaderFields, HandshakeGeneratedFieldsTrickleAndStillServes) {
     EXPECT_EQ(h.within, 30);
     EXPECT_TRUE(c.still_serves);
     EXPECT_FALSE(one("{}").still_serves);
+    EXPECT_EQ(one(R"j({"connections": 256})j").connections, 256u);
+    EXPECT_EQ(one("{}").connections, 1u);
 }
 
 TEST(CaseLoaderFields, HttpResponseStatusClass) {
@@ -771,6 +773,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "rfc, quote, requirement, note, roles, headers, handshake, extensions, steps, "
                   "timer, expect, close, close_failure_fatal, wrong_endpoint_fatal, "
                   "suppress_close, close_after_events, pongs_apart, informational, still_serves, "
+                  "connections, "
                   "quirks, params, "
                   "cross, use)"},
         error_row{R"j({"title": null})j", "f.json: case t.1: missing field 'title'"},
@@ -915,6 +918,12 @@ INSTANTIATE_TEST_SUITE_P(
             R"j({"steps": [{"send": {"opcode": "binary", "payload": {"pattern": "x", "size": 1048576}}, "repeat": 12, "grow": 2}]})j",
             "f.json: case t.1: steps[0].grow: the last round trip's message would pass 1 "
             "GiB (size x grow^(repeat-1))"},
+        error_row{R"j({"connections": 1})j",
+                  "f.json: case t.1: connections: expected a count from 2 to 1024"},
+        error_row{R"j({"connections": 1025})j",
+                  "f.json: case t.1: connections: expected a count from 2 to 1024"},
+        error_row{R"j({"connections": 4, "roles": ["client"]})j",
+                  "f.json: case t.1: connections: only a case testing servers opens connections"},
         error_row{R"j({"still_serves": "yes"})j",
                   "f.json: case t.1: still_serves: expected true or false, got \"yes\""},
         error_row{R"j({"expect": {"OK": [[{"http_response": {"status": "4xy"}}]]}})j",

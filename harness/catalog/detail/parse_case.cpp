@@ -252,6 +252,13 @@ result<void> parse_flags(const json& j, const where& w, case_def& c) {
             return w.at("close_after_events").error("expected a whole number of events");
         c.close_after_events = static_cast<std::uint32_t>(*n);
     }
+    if (j.contains("connections")) {
+        auto n = get_unsigned(j["connections"], w.at("connections"), 1024);
+        if (!n || *n < 2) return w.at("connections").error("expected a count from 2 to 1024");
+        if (!c.applies_to(peer_role::server))
+            return w.at("connections").error("only a case testing servers opens connections");
+        c.connections = static_cast<std::uint32_t>(*n);
+    }
     if (j.contains("quirks")) {
         auto q = get_strings(j["quirks"], w.at("quirks"), "quirk names");
         if (!q) return q.error();

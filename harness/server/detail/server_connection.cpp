@@ -91,6 +91,8 @@ void server_connection::log(std::string_view what) {
 }
 
 void server_connection::start(time_point now) {
+    if (ctx_.open_connections) ++*ctx_.open_connections;
+    counted_ = ctx_.open_connections != nullptr;
     handshake_deadline_ =
         q_.has(quirk::no_handshake_timeout) ? never : now + opt_.handshake_timeout;
     last_read_ = now;
@@ -252,6 +254,7 @@ void server_connection::begin_draining(time_point now) {
 void server_connection::finish() {
     if (state_ == state::finished) return;
     state_ = state::finished;
+    if (counted_) --*ctx_.open_connections;
     sock_.close(); // closing the descriptor also takes it out of the epoll set
     interest = 0;
     loop_.finished(*this);
@@ -358,6 +361,15 @@ void server_connection::on_handshake(time_point now) {
         return;
     auto req = handshake::parse_client_request(bytes, limits);
     const bool complete = req.status != handshake::handshake_status::need_more;
+    if (q_.has(quirk::max_connections_64) && ctx_.open_connections &&
+        ctx_.open_connections->load() > 64) {
+        log("refused the handshake with 503 (quirk): 64 connections are open");
+        const std::string refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                                    "Content-Length: 0\r\n\r\n";
+        out_.insert(out_.end(), refusal.begin(), refusal.end());
+        begin_closing(now);
+        return;
+    }
     if (auto why = strict_refusal(q_, bytes, complete)) {
         log("refused the handshake with 400 (quirk): " + *why);
         const std::string refusal =

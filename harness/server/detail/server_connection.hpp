@@ -3,6 +3,7 @@
 // handshake, echo, closing handshake, and the quirks' deviations. Every wait of the former
 // thread-per-connection design is a state with a deadline here, so one thread serves many
 // connections and a burst of echoes costs one read and one write.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -32,6 +33,8 @@ struct server_context {
     const transport::tls_context* tls = nullptr; // wss://
     // Serialised by the caller; never empty.
     std::function<void(const std::string&)> log;
+    // Connections open across every loop (the max-connections-64 quirk counts them).
+    std::atomic<std::size_t>* open_connections = nullptr;
 };
 
 class event_loop;
@@ -141,6 +144,7 @@ private:
     std::deque<pending_pong> pongs_;  // quirk::late_pong
 
     time_point handshake_deadline_ = never;
+    bool counted_ = false;         // in ctx_.open_connections
     time_point next_ping_ = never; // options.ping_interval
     time_point last_read_{};
     std::optional<mask_key> last_key_; // of the frame before (quirk::reject_repeated_mask)
