@@ -7,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codec/result.hpp"
 #include "reports/verdict.hpp"
 
 namespace wsspec::report {
@@ -74,6 +73,8 @@ struct run_report {
     bool interrupted = false; // Ctrl-C: the report holds what ran
     std::string error;        // no case could run: unreachable, or the pre-flight handshake failed
     std::string note;         // e.g. "target stopped accepting connections after case 2.3"
+    // Cases the selection holds that this agent skipped (a spec's exclude-agent-cases).
+    std::vector<std::string> excluded;
     std::vector<case_result> cases;
 };
 
@@ -81,19 +82,16 @@ struct run_report {
 // behaviorClose OK/INFORMATIONAL — the set Autobahn users check in CI.
 bool passed(const case_result& c, bool strict);
 
+// The one verdict a matrix cell or a count shows for a case: ERROR or CRASHED as they are; a case
+// that did not pass as FAILED (or NON-STRICT, when --strict made that a failure); else its
+// behavior (OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED).
+verdict headline(const case_result& c, bool strict);
+
 struct summary {
     std::size_t total = 0, passed = 0, failed = 0, errors = 0, crashed = 0;
     std::map<verdict, std::size_t> behavior, behavior_close;
 };
 summary summarize(const run_report& r);
 summary summarize(const std::vector<run_report>& targets);
-
-// report.json (reports/report.schema.json): the run, a summary over every target, then one
-// entry per target in the order given. One target is a list of one.
-nlohmann::json to_json(const std::vector<run_report>& targets, bool with_wirelog);
-nlohmann::json to_json(const run_report& r, bool with_wirelog);
-result<void> write_json(const std::vector<run_report>& targets, const std::string& path,
-                        bool with_wirelog);
-result<void> write_json(const run_report& r, const std::string& path, bool with_wirelog);
 
 } // namespace wsspec::report

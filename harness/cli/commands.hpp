@@ -15,6 +15,10 @@ enum exit_code : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_unre
 
 struct run_args {
     std::vector<std::string> urls;
+    std::vector<std::string> agents;  // --agent, one per URL in order
+    std::string spec;                 // --spec fuzzingclient.json
+    std::vector<std::string> formats; // --format json,autobahn,html,junit,md
+    std::string baseline;             // --baseline FILE
     std::string cases, exclude, case_dir, out_dir;
     bool replace_builtin = false; // --case-dir cases may take built-in ids
     std::string max_message;      // --max-message: "16M", "1048576"; empty: per case
@@ -32,6 +36,31 @@ struct run_args {
     bool quiet = false;
 };
 int run_command(const run_args& a, const std::atomic<bool>& interrupted);
+
+// `wsspec report FILE… --format …`: saved report.json files rendered again (several files:
+// their agents side by side); a load.json among them adds its histogram to the HTML page.
+struct report_args {
+    std::vector<std::string> files;
+    std::vector<std::string> formats;
+    std::string out_dir = ".";
+    std::string baseline;
+};
+int report_command(const report_args& a);
+
+// `wsspec diff OLD NEW`: what changed between two runs; exit 1 when something regressed.
+struct diff_args {
+    std::string before, after;
+    bool strict = false;
+    bool all = false; // also "changed" and "not run", not only regressions and fixes
+};
+int diff_command(const diff_args& a);
+
+// `wsspec baseline REPORT [-o FILE]`: the cases that did not pass, as a baseline file.
+struct baseline_args {
+    std::string report;
+    std::string out; // empty: stdout
+};
+int baseline_command(const baseline_args& a);
 
 struct list_args {
     bool json = false;
@@ -82,7 +111,7 @@ struct load_args {
     double rate = 0;                            // messages/s over all connections; 0: no limit
     unsigned pipeline = 1;
     bool deflate = false; // --deflate
-    double timeout = 10; // seconds: opening handshake, each echo, closing handshake
+    double timeout = 10;  // seconds: opening handshake, each echo, closing handshake
     unsigned long long seed = 1;
     transport::tls_client_options tls;
     std::string out_dir; // writes load.json there

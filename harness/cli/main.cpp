@@ -48,6 +48,19 @@ int main(int argc, char** argv) {
     auto* run = app.add_subcommand(
         "run", "Run the conformance catalog against URLs (none: the built-in server)");
     run->add_option("url", ra.urls, "ws:// or wss:// URLs of the servers under test");
+    run->add_option("--agent", ra.agents,
+                    "Name of the agent at each URL, in order (default: its Server header, "
+                    "else the URL)");
+    run->add_option("--spec", ra.spec,
+                    "Read an Autobahn fuzzingclient.json: servers, cases, exclude-cases, "
+                    "exclude-agent-cases, outdir");
+    run->add_option("--format", ra.formats,
+                    "Report formats, comma-separated: json (report.json, the default), autobahn "
+                    "(index.json + one file per case), html (index.html), junit (junit.xml), md "
+                    "(summary.md)");
+    run->add_option("--baseline", ra.baseline,
+                    "Known results (a `wsspec baseline` file, a report.json or an Autobahn "
+                    "index.json): exit 1 only when a case got worse");
     run->add_option("-c,--cases", ra.cases, "Cases to run, Autobahn globs: \"1.*,2.1,6.4.*\"");
     run->add_option("-x,--exclude", ra.exclude, "Cases to skip, same syntax");
     run->add_option("--case-dir", ra.case_dir, "Load more case files (*.json) from this directory");
@@ -56,7 +69,8 @@ int main(int argc, char** argv) {
                     "twice the largest it expects)");
     run->add_flag("--replace-builtin", ra.replace_builtin,
                   "Let --case-dir cases replace built-in cases of the same id");
-    run->add_option("-o,--out", ra.out_dir, "Write report.json into this directory");
+    run->add_option("-o,--out", ra.out_dir,
+                    "Write the reports into this directory (default with --spec: its outdir)");
     run->add_option("-j,--jobs", ra.jobs, "Cases run at once (default: 4 per core, at least 8)")
         ->check(CLI::Range(1u, 1024u));
     run->add_flag("--strict", ra.strict, "NON-STRICT counts as a failure");
@@ -77,6 +91,33 @@ int main(int argc, char** argv) {
     run->add_option("--quirk", ra.quirks,
                     "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
     run->add_flag("-q,--quiet", ra.quiet, "Only the lines of cases that did not pass");
+
+    report_args rpa;
+    auto* rep = app.add_subcommand(
+        "report", "Render saved report.json files again (several: their agents side by side)");
+    rep->add_option("file", rpa.files, "report.json files (and a load.json for its histogram)")
+        ->required();
+    rep->add_option("--format", rpa.formats, "json, autobahn, html, junit, md (comma-separated)")
+        ->required();
+    rep->add_option("-o,--out", rpa.out_dir, "Directory to write into (default: .)");
+    rep->add_option("--baseline", rpa.baseline, "Show what changed against this baseline");
+
+    diff_args da;
+    auto* diff =
+        app.add_subcommand("diff", "What changed between two runs; exit 1 when a case got worse");
+    diff->add_option("old", da.before,
+                     "The earlier report.json (or a baseline file, or an Autobahn index.json)")
+        ->required();
+    diff->add_option("new", da.after, "The later report.json")->required();
+    diff->add_flag("--strict", da.strict, "NON-STRICT counts as a failure");
+    diff->add_flag("--all", da.all,
+                   "Also list verdicts that changed at the same severity, and cases not run");
+
+    baseline_args ba;
+    auto* base = app.add_subcommand(
+        "baseline", "Write a baseline from a report: the cases that did not pass, with reasons");
+    base->add_option("report", ba.report, "A report.json")->required();
+    base->add_option("-o,--out", ba.out, "File to write (default: standard output)");
 
     list_args la;
     auto* list = app.add_subcommand("list", "List the catalog, or the reference server's quirks");
@@ -188,6 +229,9 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     if (*run) return run_command(ra, interrupted);
     if (*list) return list_command(la);
+    if (*rep) return report_command(rpa);
+    if (*diff) return diff_command(da);
+    if (*base) return baseline_command(ba);
     if (*serve) return serve_command(sa, interrupted);
     if (*fuzz) return fuzz_command(fa, interrupted);
     if (*load) return load_command(lo, interrupted);

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "codec/handshake/http_fields.hpp"
 #include "harness/transport/connect.hpp"
 
 namespace wsspec::engine {
@@ -40,9 +41,13 @@ bool looks_like_tls(const std::string& answer) {
 
 } // namespace
 
-result<void> target_upgrades(const run_options& o) {
+result<std::string> target_upgrades(const run_options& o) {
     auto r = run_case(handshake_probe(), o);
-    if (r.upgraded) return {};
+    if (r.upgraded) {
+        auto head = handshake::parse_http_head(r.http_response, handshake::head_kind::response);
+        if (head.status != handshake::handshake_status::complete) return std::string();
+        return std::string(handshake::find_field(head.head, "Server").value_or(""));
+    }
     std::string why = r.reason;
     if (!o.target.secure() && looks_like_tls(r.http_response))
         why = "it answered with TLS, not HTTP: use wss://";
