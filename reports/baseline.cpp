@@ -214,8 +214,8 @@ comparison compare(const baseline& before, const std::vector<run_report>& after,
                     ch.kind = change_kind::regressed;
                 else if (s_now < s_was)
                     ch.kind = change_kind::fixed;
-                else if (expected.behavior != now.behavior ||
-                         expected.behavior_close != now.behavior_close)
+                else if (was && (expected.behavior != now.behavior ||
+                                 expected.behavior_close != now.behavior_close))
                     ch.kind = change_kind::changed;
                 else
                     continue;

@@ -73,6 +73,8 @@ constexpr std::string_view script = R"js(
   }
   window.addEventListener('hashchange', openTarget);
   openTarget();
+  // index.html?failures opens with the filter on: a link to share, and what the tests load.
+  if (/[?&]failures\b/.test(location.search)) { only.checked = true; apply(); }
 })();
 )js";
 

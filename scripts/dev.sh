@@ -11,7 +11,8 @@ packages=(cmake ninja-build g++ clang-14 libclang-rt-14-dev
           libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl zlib1g-dev
           nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
           libboost-dev libwebsocketpp-dev
-          python3 python3-websockets python3-jsonschema ca-certificates)
+          python3 python3-websockets python3-jsonschema ca-certificates
+          chromium fonts-dejavu-core)
 
 install_missing() {
     local missing=()

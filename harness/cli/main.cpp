@@ -50,14 +50,16 @@ int main(int argc, char** argv) {
     run->add_option("url", ra.urls, "ws:// or wss:// URLs of the servers under test");
     run->add_option("--agent", ra.agents,
                     "Name of the agent at each URL, in order (default: its Server header, "
-                    "else the URL)");
+                    "else the URL)")
+        ->allow_extra_args(false); // one name per --agent: the URLs after it stay URLs
     run->add_option("--spec", ra.spec,
                     "Read an Autobahn fuzzingclient.json: servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir");
     run->add_option("--format", ra.formats,
                     "Report formats, comma-separated: json (report.json, the default), autobahn "
                     "(index.json + one file per case), html (index.html), junit (junit.xml), md "
-                    "(summary.md)");
+                    "(summary.md)")
+        ->allow_extra_args(false);
     run->add_option("--baseline", ra.baseline,
                     "Known results (a `wsspec baseline` file, a report.json or an Autobahn "
                     "index.json): exit 1 only when a case got worse");

@@ -1,4 +1,6 @@
 // `wsspec report`, `wsspec diff` and `wsspec baseline`: commands over saved reports.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "harness/cli/commands.hpp"
@@ -35,8 +37,15 @@ result<loaded> load_inputs(const std::vector<std::string>& files) {
         }
         auto r = report::from_json(j, f);
         if (!r) return r.error();
-        for (auto& t : *r)
+        for (auto& t : *r) {
+            // The same agent from two runs: two columns, not one that mixes them.
+            std::string base = t.agent;
+            for (int n = 2; std::any_of(out.targets.begin(), out.targets.end(),
+                                        [&](const auto& x) { return x.agent == t.agent; });
+                 ++n)
+                t.agent = fmt::format("{}#{}", base, n);
             out.targets.push_back(std::move(t));
+        }
     }
     if (out.targets.empty())
         return make_error("no report.json among the files: nothing to render",

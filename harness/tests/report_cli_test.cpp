@@ -1,0 +1,268 @@
+// The report workflow from the command line: an Autobahn spec file over two agents writing every
+// format, spec files with errors, baselines that fail only on regressions, `report`, `diff` and
+// `baseline`, and the HTML page opened in headless Chromium.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/tests/cli_util.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using wsspec::test::served;
+using wsspec::test::temp_dir;
+using wsspec::test::wsspec_cli;
+
+namespace {
+
+json read(const fs::path& p) {
+    return json::parse(std::ifstream(p));
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write(const fs::path& p, const std::string& text) {
+    std::ofstream(p) << text;
+}
+
+wsspec::test::outcome run_shell(const std::string& cmd, int timeout_s = 60) {
+    wsspec::test::outcome o;
+    FILE* p = popen(("timeout " + std::to_string(timeout_s) + " " + cmd + " 2>&1").c_str(), "r");
+    if (!p) return o;
+    char buf[4096];
+    while (auto n = fread(buf, 1, sizeof buf, p))
+        o.output.append(buf, n);
+    int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+std::string tool(const char* name) {
+    return std::string("/usr/bin/python3 ") + WSSPEC_SOURCE_DIR + "/reports/tools/" + name;
+}
+
+} // namespace
+
+TEST(ReportCli, SpecFileRunsTwoAgentsWithAgentExclusionsIntoEveryFormat) {
+    served clean(""), quirky("--quirk no-pong");
+    ASSERT_FALSE(clean.url().empty());
+    ASSERT_FALSE(quirky.url().empty());
+    auto d = temp_dir("spec-run");
+    // As Autobahn's users write it, with an option and a field that do not apply here.
+    write(d / "fuzzingclient.json", R"({
+        "options": {"failByDrop": false},
+        "outdir": ")" + (d / "reports").string() +
+                                        R"(",
+        "servers": [{"agent": "clean", "url": ")" +
+                                        clean.url() + R"("},
+                    {"agent": "quirky", "url": ")" +
+                                        quirky.url() + R"(",
+                     "options": {"version": 18, "openHandshakeTimeout": 5}}],
+        "cases": ["1.1.1", "2.*"],
+        "exclude-cases": ["2.1*", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"],
+        "exclude-agent-cases": {"qu*": ["2.3"]},
+        "webport": 8080})");
+    auto o = wsspec_cli("run -q --spec " + (d / "fuzzingclient.json").string() +
+                        " --format json,autobahn,html,junit,md");
+    EXPECT_EQ(o.code, 1) << o.output; // quirky does not answer pings
+    EXPECT_NE(o.output.find("servers[1].options.openHandshakeTimeout: an Autobahn option"),
+              std::string::npos)
+        << o.output;
+    EXPECT_NE(o.output.find("webport: a field of a fuzzingserver spec"), std::string::npos);
+    auto out = d / "reports";
+    for (const char* f : {"report.json", "index.json", "index.html", "junit.xml", "summary.md",
+                          "clean_case_2_3.json", "quirky_case_2_2.json"})
+        EXPECT_TRUE(fs::exists(out / f)) << f;
+    EXPECT_FALSE(fs::exists(out / "quirky_case_2_3.json"));
+    EXPECT_EQ(wsspec::test::report_schema_errors(out / "report.json"), "");
+
+    auto index = read(out / "index.json");
+    ASSERT_TRUE(index.contains("clean") && index.contains("quirky")) << index.dump(1);
+    EXPECT_EQ(index["clean"].size(), 3u); // 1.1.1, 2.2, 2.3 ("2.1*" also takes 2.10 and 2.11)
+    EXPECT_EQ(index["clean"]["2.2"]["behavior"], "OK");
+    EXPECT_EQ(index["quirky"]["2.2"]["behavior"], "FAILED");
+    EXPECT_FALSE(index["quirky"].contains("2.3"));
+    auto report = read(out / "report.json");
+    EXPECT_EQ(report["targets"][1]["excluded"], json::array({"2.3"}));
+
+    auto junit = run_shell(tool("validate_junit.py") + " " + (out / "junit.xml").string());
+    EXPECT_EQ(junit.code, 0) << junit.output;
+    EXPECT_NE(junit.output.find("failures=1"), std::string::npos) << junit.output;
+    auto md = slurp(out / "summary.md");
+    EXPECT_NE(md.find("## quirky"), std::string::npos) << md;
+    EXPECT_NE(md.find("- **2.2**"), std::string::npos) << md;
+    fs::remove_all(d);
+}
+
+TEST(ReportCli, SpecFilesWithErrorsNameTheField) {
+    auto d = temp_dir("spec-errors");
+    struct row {
+        std::string spec, words;
+    } rows[] = {
+        {R"({"servers": "ws://127.0.0.1:1"})", "servers: expected a list of servers (got string)"},
+        {R"({"servers": [{"url": 9001}]})", "servers[0].url: expected a string (got number)"},
+        {R"({"servers": [{"agent": "a"}]})", "servers[0].url: missing"},
+        {R"({"servers": [{"url": "http://127.0.0.1:1"}]})", "servers[0].url: 'http://127.0.0.1:1'"},
+        {R"({"servers": [{"url": "ws://127.0.0.1:1", "protocols": "chat"}]})",
+         "servers[0].protocols: expected a list of subprotocol names"},
+        {R"({"servers": [{"url": "ws://127.0.0.1:1"}], "cases": "1.*"})",
+         "cases: expected a list of case patterns"},
+        {R"({"servers": [{"url": "ws://127.0.0.1:1"}], "cases": ["1.["]})",
+         "cases[0]: '1.[' is not a case pattern"},
+        {R"({"servers": [{"url": "ws://127.0.0.1:1"}], "exclude-cases": [7]})",
+         "exclude-cases[0]: expected a string (got number)"},
+        {R"({"servers": [{"url": "ws://127.0.0.1:1"}], "exclude-agent-cases": ["x"]})",
+         "exclude-agent-cases: expected an object"},
+        {R"({"servers": [{"agent": "a", "url": "ws://127.0.0.1:1"},
+                         {"agent": "a", "url": "ws://127.0.0.1:2"}]})",
+         "servers[1].agent: 'a' is also the agent of servers[0]"},
+        {R"({"servers": [{"agent": "clean", "url": "ws://127.0.0.1:1"}],
+             "exclude-agent-cases": {"nobody*": ["1.1.1"]}})",
+         "exclude-agent-cases.nobody*: matches no agent (the agents are: clean)"},
+        {R"({"servers": [)", "not JSON"},
+    };
+    int i = 0;
+    for (const auto& r : rows) {
+        auto f = d / ("spec" + std::to_string(i++) + ".json");
+        write(f, r.spec);
+        auto o = wsspec_cli("run -q --spec " + f.string() + " -o " + (d / "out").string());
+        EXPECT_EQ(o.code, 2) << r.spec << "\n" << o.output;
+        EXPECT_NE(o.output.find(f.string() + ": " + r.words), std::string::npos)
+            << "want '" << r.words << "' in\n"
+            << o.output;
+        EXPECT_FALSE(fs::exists(d / "out" / "report.json")) << r.spec;
+    }
+    // Servers in the spec and URLs on the command line: which ones?
+    write(d / "both.json", R"({"servers": [{"url": "ws://127.0.0.1:1"}]})");
+    auto o = wsspec_cli("run --spec " + (d / "both.json").string() + " ws://127.0.0.1:2/");
+    EXPECT_EQ(o.code, 2);
+    EXPECT_NE(o.output.find("not both"), std::string::npos) << o.output;
+    fs::remove_all(d);
+}
+
+TEST(ReportCli, ABaselineFailsTheRunOnlyOnARegression) {
+    auto d = temp_dir("baseline");
+    auto first = wsspec_cli("run -q -c '2.1,2.2' --quirk no-pong -o " + (d / "first").string());
+    ASSERT_EQ(first.code, 1) << first.output;
+    auto b = wsspec_cli("baseline " + (d / "first/report.json").string() + " -o " +
+                        (d / "baseline.json").string());
+    ASSERT_EQ(b.code, 0) << b.output;
+    auto base = read(d / "baseline.json");
+    EXPECT_EQ(base["agents"]["wsspec-reference"]["2.1"]["behavior"], "FAILED") << base.dump(1);
+    const std::string with = " --baseline " + (d / "baseline.json").string();
+
+    auto same = wsspec_cli("run -q -c '2.1,2.2' --quirk no-pong" + with);
+    EXPECT_EQ(same.code, 0) << same.output;
+    EXPECT_NE(same.output.find("baseline: 0 regressed, 0 fixed"), std::string::npos);
+
+    auto better = wsspec_cli("run -q -c '2.1,2.2'" + with);
+    EXPECT_EQ(better.code, 0) << better.output;
+    EXPECT_NE(better.output.find("FIXED      wsspec-reference  2.1: FAILED / OK -> OK / OK"),
+              std::string::npos)
+        << better.output;
+    EXPECT_NE(better.output.find("0 regressed, 2 fixed"), std::string::npos);
+
+    auto worse = wsspec_cli("run -q -c '2.1,2.2,2.3' --quirk no-pong -o " + (d / "worse").string() +
+                            " --format json,md" + with);
+    EXPECT_EQ(worse.code, 1) << worse.output;
+    EXPECT_NE(worse.output.find("REGRESSED  wsspec-reference  2.3: OK / OK -> FAILED / OK"),
+              std::string::npos)
+        << worse.output;
+    EXPECT_NE(slurp(d / "worse/summary.md").find("## Against the baseline: 1 regressed, 0 fixed"),
+              std::string::npos);
+    // An Autobahn index.json is a baseline too (a golden file, as tungstenite-rs keeps).
+    ASSERT_EQ(wsspec_cli("report " + (d / "first/report.json").string() + " --format autobahn -o " +
+                         (d / "ab").string())
+                  .code,
+              0);
+    auto golden = wsspec_cli("run -q -c '2.1,2.2' --quirk no-pong --baseline " +
+                             (d / "ab/index.json").string());
+    EXPECT_EQ(golden.code, 0) << golden.output;
+    auto bad = wsspec_cli("run -q -c 2.1 --baseline " + (d / "first/junk.json").string());
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.output.find("--baseline " + (d / "first/junk.json").string()), std::string::npos)
+        << bad.output;
+    fs::remove_all(d);
+}
+
+TEST(ReportCli, ReportRendersSavedRunsAndDiffTellsWhatChanged) {
+    auto d = temp_dir("report-diff");
+    ASSERT_EQ(wsspec_cli("run -q -c '1.1.1,2.1' --wirelog -o " + (d / "good").string()).code, 0);
+    ASSERT_EQ(wsspec_cli("run -q -c '1.1.1,2.1' --quirk no-pong -o " + (d / "bad").string()).code,
+              1);
+    auto regressed = wsspec_cli("diff " + (d / "good/report.json").string() + " " +
+                                (d / "bad/report.json").string());
+    EXPECT_EQ(regressed.code, 1) << regressed.output;
+    EXPECT_NE(regressed.output.find("REGRESSED  wsspec-reference  2.1: OK / OK -> FAILED / OK"),
+              std::string::npos)
+        << regressed.output;
+    auto fixed = wsspec_cli("diff " + (d / "bad/report.json").string() + " " +
+                            (d / "good/report.json").string());
+    EXPECT_EQ(fixed.code, 0) << fixed.output;
+    EXPECT_NE(fixed.output.find("FIXED"), std::string::npos);
+
+    // Two saved runs of the same agent side by side: the second gets its own column.
+    auto r = wsspec_cli("report " + (d / "good/report.json").string() + " " +
+                        (d / "bad/report.json").string() + " --format html,junit,md,autobahn -o " +
+                        (d / "both").string());
+    EXPECT_EQ(r.code, 0) << r.output;
+    auto index = read(d / "both/index.json");
+    EXPECT_TRUE(index.contains("wsspec-reference") && index.contains("wsspec-reference#2"))
+        << index.dump(1);
+    EXPECT_NE(slurp(d / "both/index.html").find("Wire log"), std::string::npos);
+
+    auto missing = wsspec_cli("report " + (d / "nothing.json").string() + " --format html");
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.output.find((d / "nothing.json").string()), std::string::npos);
+    auto bad_format = wsspec_cli("report " + (d / "good/report.json").string() + " --format pdf");
+    EXPECT_EQ(bad_format.code, 2);
+    EXPECT_NE(bad_format.output.find("'pdf' is not a format"), std::string::npos);
+    auto no_out = wsspec_cli("run -q -c 1.1.1 --format html");
+    EXPECT_EQ(no_out.code, 2);
+    EXPECT_NE(no_out.output.find("--format needs -o DIR"), std::string::npos);
+    fs::remove_all(d);
+}
+
+// The HTML page as a person sees it: Debian's Chromium, headless, loads it from disk with no
+// network, runs its script (the failure filter, a case opened from the link), and the DOM holds
+// the matrix and a failing case's reason. The screenshot lands in the build folder
+// (docs/report.png is a copy of it).
+TEST(ReportCli, HtmlReportInHeadlessChromium) {
+    served clean(""), quirky("--quirk no-pong");
+    ASSERT_FALSE(clean.url().empty() || quirky.url().empty());
+    auto d = temp_dir("browser");
+    auto o = wsspec_cli("run -q -c '1.*,2.*,7.9.*,9.7.1,9.7.2' --format html -o " + d.string() +
+                        " --agent reference --agent no-pong " + clean.url() + " " + quirky.url());
+    ASSERT_EQ(o.code, 1) << o.output;
+    const std::string chromium =
+        "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync "
+        "--user-data-dir=" +
+        (d / "profile").string();
+    const std::string page = "file://" + (d / "index.html").string();
+    auto dom = run_shell(chromium + " --dump-dom '" + page + "?failures#case-1-2.1'", 90);
+    ASSERT_EQ(dom.code, 0) << dom.output;
+    EXPECT_NE(dom.output.find("<table class=\"matrix\" id=\"matrix\">"), std::string::npos);
+    EXPECT_NE(dom.output.find("<body class=\"only-failures\">"), std::string::npos)
+        << "the ?failures filter did not run";
+    auto at = dom.output.find("id=\"case-1-2.1\"");
+    ASSERT_NE(at, std::string::npos);
+    auto tag = dom.output.substr(dom.output.rfind("<details", at), 200);
+    EXPECT_NE(tag.find("open=\"\""), std::string::npos) << "the linked case is not open: " << tag;
+    EXPECT_NE(dom.output.find("expected OK [pong 0 B \"\"], received []"), std::string::npos);
+
+    const auto shot = fs::path(WSSPEC_BINARY_DIR) / "report-screenshot.png";
+    fs::remove(shot);
+    auto s = run_shell(chromium + " --hide-scrollbars --window-size=1280,1500 --screenshot=" +
+                           shot.string() + " '" + page + "'",
+                       90);
+    EXPECT_EQ(s.code, 0) << s.output;
+    ASSERT_TRUE(fs::exists(shot)) << s.output;
+    EXPECT_GT(fs::file_size(shot), 20000u);
+    fs::remove_all(d);
+}
