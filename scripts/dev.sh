@@ -73,7 +73,12 @@ run)
     shift
     install_missing
     build release
-    exec build/release/harness/wsspec run -o out "$@"
+    exec build/release/harness/wsspec run -o out --format json,html,md "$@"
+    ;;
+build)
+    install_missing
+    build release
+    echo "built: build/release/harness/wsspec"
     ;;
 test)
     install_missing
@@ -84,7 +89,7 @@ test)
     fuzz_smoke
     ;;
 *)
-    echo "usage: scripts/dev.sh run [URL ...] | test" >&2
+    echo "usage: scripts/dev.sh run [URL ...] [wsspec run options] | build | test" >&2
     exit 2
     ;;
 esac

@@ -19,6 +19,7 @@ struct run_args {
     std::string spec;                 // --spec fuzzingclient.json
     std::vector<std::string> formats; // --format json,autobahn,html,junit,md
     std::string baseline;             // --baseline FILE
+    bool side_by_side = false;        // --side-by-side: every target at once
     std::string cases, exclude, case_dir, out_dir;
     bool replace_builtin = false; // --case-dir cases may take built-in ids
     std::string max_message;      // --max-message: "16M", "1048576"; empty: per case

@@ -8,8 +8,9 @@
 
 namespace wsspec::cli {
 
-progress::progress(std::FILE* out, bool quiet)
-    : out_(out), tty_(!quiet && isatty(fileno(out)) != 0), quiet_(quiet) {}
+progress::progress(std::FILE* out, bool quiet, std::string label)
+    : out_(out), tty_(!quiet && label.empty() && isatty(fileno(out)) != 0), quiet_(quiet),
+      label_(label.empty() ? "" : "[" + label + "] ") {}
 
 void progress::on_result(const report::case_result& r, std::size_t done, std::size_t total,
                          bool strict) {
@@ -23,8 +24,9 @@ void progress::on_result(const report::case_result& r, std::size_t done, std::si
             fmt::print(out_, "\r\033[K{:<8} {} / {}  {}\n", r.id, to_string(r.behavior),
                        to_string(r.behavior_close), r.reason);
     } else {
-        fmt::print(out_, "{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", r.id + " ", to_string(r.behavior),
-                   to_string(r.behavior_close), r.duration_ms, ok ? "" : "  ", ok ? "" : r.reason);
+        fmt::print(out_, "{}{:<8} {:<13} {:<16} {:>7.0f} ms{}{}\n", label_, r.id + " ",
+                   to_string(r.behavior), to_string(r.behavior_close), r.duration_ms,
+                   ok ? "" : "  ", ok ? "" : r.reason);
     }
     std::fflush(out_);
 }

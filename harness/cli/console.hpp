@@ -10,8 +10,9 @@ namespace wsspec::cli {
 
 class progress {
 public:
-    // quiet: only the cases that did not pass, no progress line.
-    explicit progress(std::FILE* out, bool quiet = false);
+    // quiet: only the cases that did not pass, no progress line. label: printed before each
+    // line, and no live line, when several targets run side by side and share the terminal.
+    explicit progress(std::FILE* out, bool quiet = false, std::string label = "");
     void on_result(const report::case_result& r, std::size_t done, std::size_t total, bool strict);
     void finish();
 
@@ -19,6 +20,7 @@ private:
     std::FILE* out_;
     bool tty_;
     bool quiet_;
+    std::string label_;
     std::size_t failed_ = 0;
 };
 

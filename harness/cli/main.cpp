@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
                     "(index.json + one file per case), html (index.html), junit (junit.xml), md "
                     "(summary.md)")
         ->allow_extra_args(false);
+    run->add_flag("--side-by-side", ra.side_by_side,
+                  "Run every target at once (each with its own -j) instead of one after another");
     run->add_option("--baseline", ra.baseline,
                     "Known results (a `wsspec baseline` file, a report.json or an Autobahn "
                     "index.json): exit 1 only when a case got worse");

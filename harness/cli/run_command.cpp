@@ -50,9 +50,6 @@ result<std::vector<catalog::case_def>> select_cases(const run_args& a,
                                                     const std::optional<fuzzingclient_spec>& spec) {
     auto all = catalog::load_catalog(a.case_dir, a.replace_builtin);
     if (!all) return all.error();
-    // `run` tests servers: cases written only for clients wait for a client to connect.
-    auto for_clients = std::erase_if(
-        *all, [](const catalog::case_def& c) { return !c.applies_to(catalog::peer_role::server); });
     std::vector<catalog::case_def> cases;
     if (spec && a.cases.empty()) {
         // The spec's own rules (caseset.py): cases minus exclude-cases, then -x on top.
@@ -75,7 +72,11 @@ result<std::vector<catalog::case_def>> select_cases(const run_args& a,
             exclude.insert(exclude.end(), spec->exclude_cases.begin(), spec->exclude_cases.end());
         cases = engine::select(*all, engine::split_patterns(a.cases), exclude);
     }
-    if (for_clients && a.cases.empty() && !spec)
+    // `run` tests servers: cases written only for clients wait for a client to connect.
+    auto for_clients = std::erase_if(cases, [](const catalog::case_def& c) {
+        return !c.applies_to(catalog::peer_role::server);
+    });
+    if (for_clients)
         fmt::print(stderr, "wsspec: left out {} case(s) that test clients only\n", for_clients);
     if (cases.empty())
         return make_error("no case matches -c '" + a.cases + "' -x '" + a.exclude + "'" +
@@ -264,7 +265,7 @@ int run_target(const run_args& a, const target_plan& p, report::run_report& rep,
     if (!p.error.empty()) return p.error_code;
     if (p.cases.empty()) return exit_ok;
     auto t0 = std::chrono::steady_clock::now();
-    progress prog(stderr, a.quiet);
+    progress prog(stderr, a.quiet, a.side_by_side ? p.agent : "");
     engine::schedule_options so;
     so.jobs = rep.jobs;
     so.interrupted = &interrupted;
@@ -276,7 +277,6 @@ int run_target(const run_args& a, const target_plan& p, report::run_report& rep,
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     prog.finish();
 
-    print_summary(stdout, rep);
     auto s = report::summarize(rep);
     bool every_handshake_refused = s.total > 0;
     for (const auto& c : rep.cases)
@@ -310,15 +310,38 @@ int run_targets(const run_args& a, const run_inputs& in, std::vector<target_plan
                    a.timer_scale);
     std::vector<report::run_report> reports;
     int worst = exit_ok;
-    for (const auto& p : plans) {
+    auto heading = [&](const target_plan& p) {
         if (plans.size() > 1 && p.error.empty())
-            fmt::print(stdout, "\n== {} ({}): {} case(s){}\n", p.agent, p.url, p.cases.size(),
+            fmt::print(stdout, "\n== {}{}: {} case(s){}\n", p.agent,
+                       p.agent == p.url ? "" : " (" + p.url + ")", p.cases.size(),
                        p.excluded.empty()
                            ? ""
                            : fmt::format(", {} excluded for this agent", p.excluded.size()));
-        reports.push_back(blank_report(a, p));
-        worst = std::max(worst, run_target(a, p, reports.back(), interrupted));
-        if (interrupted) break;
+    };
+    if (a.side_by_side && plans.size() > 1) {
+        // Every target at once, each with its own -j; the summaries follow in the given order.
+        for (const auto& p : plans)
+            reports.push_back(blank_report(a, p));
+        std::vector<int> codes(plans.size(), exit_ok);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < plans.size(); ++i)
+            threads.emplace_back(
+                [&, i] { codes[i] = run_target(a, plans[i], reports[i], interrupted); });
+        for (auto& t : threads)
+            t.join();
+        for (std::size_t i = 0; i < plans.size(); ++i) {
+            heading(plans[i]);
+            if (plans[i].error.empty()) print_summary(stdout, reports[i]);
+            worst = std::max(worst, codes[i]);
+        }
+    } else {
+        for (const auto& p : plans) {
+            heading(p);
+            reports.push_back(blank_report(a, p));
+            worst = std::max(worst, run_target(a, p, reports.back(), interrupted));
+            if (p.error.empty()) print_summary(stdout, reports.back());
+            if (interrupted) break;
+        }
     }
     if (reports.size() > 1) {
         auto s = report::summarize(reports);

@@ -55,4 +55,28 @@ std::uint64_t log_linear_histogram::percentile(double p) const noexcept {
     return max_;
 }
 
+std::vector<std::pair<double, std::uint64_t>>
+log_linear_histogram::log_bins(unsigned bins_per_octave) const {
+    std::vector<std::pair<double, std::uint64_t>> bins;
+    if (!total_ || bins_per_octave == 0) return bins;
+    const double step = 1.0 / bins_per_octave;
+    // Bin k holds values in (2^((k-1)·step), 2^(k·step)]; value 0 and 1 land in bin 0.
+    auto bin_of = [&](std::uint64_t v) {
+        return v <= 1
+                   ? 0
+                   : static_cast<std::size_t>(std::ceil(std::log2(static_cast<double>(v)) / step));
+    };
+    const std::size_t first = bin_of(min()), last = bin_of(max_);
+    bins.resize(last - first + 1);
+    for (std::size_t k = 0; k < bins.size(); ++k)
+        bins[k] = {std::exp2(static_cast<double>(first + k) * step), 0};
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+        if (!counts_[i]) continue;
+        auto v = std::min(highest_equivalent(i), max_);
+        auto k = std::clamp(bin_of(v), first, last) - first;
+        bins[k].second += counts_[i];
+    }
+    return bins;
+}
+
 } // namespace wsspec::load

@@ -10,6 +10,7 @@
 // it: 2^-(bits-1), 1/1024 with the default 11 bits.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace wsspec::load {
@@ -45,6 +46,11 @@ public:
     double relative_error() const noexcept { return 1.0 / static_cast<double>(half_); }
     unsigned bits() const noexcept { return bits_; }
     std::uint64_t highest() const noexcept { return highest_; }
+
+    // The counts regrouped into bins whose upper bounds grow by 2^(1/bins_per_octave), from
+    // the bin of the smallest sample to that of the largest (empty bins between included):
+    // what a chart of the distribution draws. Each pair is {upper bound, count}.
+    std::vector<std::pair<double, std::uint64_t>> log_bins(unsigned bins_per_octave = 4) const;
 
     // Bucket index of a value, and the highest value that shares it (for tests).
     std::size_t index_of(std::uint64_t v) const noexcept {

@@ -129,6 +129,11 @@ nlohmann::ordered_json to_json(const load_result& r, const std::string& version,
         lat[percentile_keys[i]] = r.latency_ns.percentile(percentiles[i]) / 1e3;
     lat["max"] = r.latency_ns.max() / 1e3;
     j["latency_us"] = lat;
+    // For a chart (the HTML report draws it): {upper bound µs, echoes}, 4 bins per doubling.
+    json bins = json::array();
+    for (const auto& [upper_ns, n] : r.latency_ns.log_bins(4))
+        bins.push_back({upper_ns / 1e3, n});
+    j["latency_histogram_us"] = std::move(bins);
     json errors = {{"total", r.errors.total()}};
     json examples = json::object();
     for (std::size_t i = 0; i < error_kind_count; ++i) {

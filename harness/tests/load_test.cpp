@@ -139,6 +139,29 @@ TEST(LoadHistogram, EmptyAndOutOfRange) {
 
 // ---- echo frames ----
 
+TEST(LoadHistogram, LogBinsHoldEverySampleInBinsThatGrowByAQuarterOctave) {
+    log_linear_histogram h;
+    EXPECT_TRUE(h.log_bins().empty());
+    for (std::uint64_t v : {3000u, 3100u, 9000u, 250000u, 250000u})
+        h.record(v);
+    auto bins = h.log_bins(4);
+    ASSERT_FALSE(bins.empty());
+    std::uint64_t n = 0;
+    for (std::size_t k = 0; k < bins.size(); ++k) {
+        n += bins[k].second;
+        if (k) {
+            EXPECT_NEAR(bins[k].first / bins[k - 1].first, std::exp2(0.25), 1e-9);
+        }
+    }
+    EXPECT_EQ(n, 5u);
+    // The first bin holds the smallest sample, the last the largest, each below its bound.
+    EXPECT_GE(bins.front().first, 3000.0);
+    EXPECT_LT(bins.front().first / std::exp2(0.25), 3000.0);
+    EXPECT_GT(bins.front().second, 0u);
+    EXPECT_GE(bins.back().first, 250000.0);
+    EXPECT_EQ(bins.back().second, 2u);
+}
+
 TEST(LoadEchoFrames, FramesCarryTheSequenceNumberAndUnmaskToThePayload) {
     const mask_key key{0x11, 0x22, 0x33, 0x44};
     for (auto type : {payload_type::text, payload_type::binary}) {
@@ -193,6 +216,10 @@ void expect_consistent(const nlohmann::json& j, std::uint64_t size) {
               j["messages"]["echoed"].get<std::uint64_t>() * size);
     const auto& l = j["latency_us"];
     EXPECT_EQ(l["samples"], j["messages"]["echoed"]);
+    std::uint64_t binned = 0;
+    for (const auto& bin : j["latency_histogram_us"])
+        binned += bin[1].get<std::uint64_t>();
+    EXPECT_EQ(binned, j["messages"]["echoed"].get<std::uint64_t>());
     EXPECT_LE(l["min"].get<double>(), l["p50"].get<double>());
     EXPECT_LE(l["p50"].get<double>(), l["p90"].get<double>());
     EXPECT_LE(l["p90"].get<double>(), l["p99"].get<double>());

@@ -99,6 +99,51 @@ TEST(ReportCli, SpecFileRunsTwoAgentsWithAgentExclusionsIntoEveryFormat) {
     fs::remove_all(d);
 }
 
+TEST(ReportCli, PublicProjectSpecFilesRunUnchanged) {
+    for (const char* name :
+         {"one-server", "agents-on-paths", "usual-exclusions", "protocols-and-origin"}) {
+        auto d = temp_dir(std::string("spec-") + name);
+        const auto spec =
+            fs::path(WSSPEC_SOURCE_DIR) / "tests/specs" / (std::string(name) + ".json");
+        auto j = read(spec);
+        // Run from a directory of its own: the spec's outdir is relative to it, as for wstest.
+        auto o = run_shell("sh -c 'cd " + d.string() + " && " + WSSPEC_BINARY + " run -q --spec " +
+                           spec.string() + "'");
+        EXPECT_EQ(o.code, 3) << name << "\n" << o.output; // nothing listens there
+        EXPECT_EQ(o.output.find("warning"), std::string::npos) << name << "\n" << o.output;
+        for (const auto& s : j["servers"])
+            EXPECT_NE(o.output.find(s["url"].get<std::string>() + ": cannot connect"),
+                      std::string::npos)
+                << name << "\n"
+                << o.output;
+        auto report = d / j["outdir"].get<std::string>() / "report.json";
+        ASSERT_TRUE(fs::exists(report)) << name << "\n" << o.output;
+        auto r = read(report);
+        ASSERT_EQ(r["targets"].size(), j["servers"].size());
+        EXPECT_EQ(r["targets"][0]["agent"], j["servers"][0]["agent"]);
+        fs::remove_all(d);
+    }
+}
+
+TEST(ReportCli, SideBySideRunsEveryTargetIntoOneReport) {
+    served clean(""), quirky("--quirk no-pong");
+    ASSERT_FALSE(clean.url().empty() || quirky.url().empty());
+    auto d = temp_dir("side");
+    auto o = wsspec_cli("run -q -c '2.1,2.2' --side-by-side -o " + d.string() +
+                        " --agent clean --agent quirky " + clean.url() + " " + quirky.url());
+    EXPECT_EQ(o.code, 1) << o.output;
+    // Lines of cases that run at once say which target they belong to.
+    EXPECT_NE(o.output.find("[quirky] 2.1 "), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("2 targets: 4 cases, 2 passed, 2 failed"), std::string::npos);
+    auto j = read(d / "report.json");
+    ASSERT_EQ(j["targets"].size(), 2u);
+    EXPECT_EQ(j["targets"][0]["agent"], "clean");
+    EXPECT_EQ(j["targets"][0]["summary"]["passed"], 2);
+    EXPECT_EQ(j["targets"][1]["agent"], "quirky");
+    EXPECT_EQ(j["targets"][1]["summary"]["failed"], 2);
+    fs::remove_all(d);
+}
+
 TEST(ReportCli, SpecFilesWithErrorsNameTheField) {
     auto d = temp_dir("spec-errors");
     struct row {
