@@ -83,6 +83,39 @@ struct serve_args {
 };
 int serve_command(const serve_args& a, const std::atomic<bool>& stop);
 
+// `wsspec serve-cases`: the catalog in the client's role over Autobahn's fuzzingserver
+// protocol (harness/serve_cases/).
+struct serve_cases_args {
+    std::string spec; // --spec fuzzingserver.json
+    std::string host = "127.0.0.1";
+    std::optional<unsigned> port; // default: the spec's url, else 9001
+    std::string cases, exclude, case_dir;
+    std::string out_dir;              // default: the spec's outdir, else ./reports/clients
+    std::vector<std::string> formats; // default json,autobahn,html
+    std::string tls_cert, tls_key;
+    double timer_scale = 1.0;
+    bool strict = false;
+    bool wirelog = false;
+    unsigned long long seed = 1;
+    bool quiet = false;
+    // `wsspec browser`: start headless Chromium on the page, wait for its reports, stop.
+    bool browser = false;
+    std::string agent;            // browser: the agent name the page uses
+    double browser_timeout = 600; // seconds
+};
+int serve_cases_command(const serve_cases_args& a, const std::atomic<bool>& stop);
+
+// `wsspec client URL`: the reference client running the fuzzingserver loop.
+struct client_args {
+    std::string url;
+    std::string agent = "wsspec-reference-client";
+    std::vector<std::string> quirks;
+    unsigned long long seed = 1;
+    bool no_update = false;
+    bool quiet = false;
+};
+int client_command(const client_args& a);
+
 struct fuzz_args {
     std::string url;  // empty: the built-in reference server, as a child process
     std::string exec; // with url: a shell command that (re)starts the server there

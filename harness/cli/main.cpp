@@ -147,6 +147,58 @@ int main(int argc, char** argv) {
                     "Accept permessage-deflate (RFC 7692): inflate what arrives, compress echoes");
     serve->add_flag("-v,--verbose", sa.verbose, "Log connections");
 
+    serve_cases_args sca;
+    auto add_serve_cases_options = [](CLI::App* cmd, serve_cases_args& x) {
+        cmd->add_option("--spec", x.spec,
+                        "Read an Autobahn fuzzingserver.json: url, outdir, cases, exclude-cases, "
+                        "exclude-agent-cases, key/cert");
+        cmd->add_option("--host", x.host, "Address to bind (default 127.0.0.1)");
+        cmd->add_option("-p,--port", x.port, "Port (default 9001, or the spec's url; 0 picks one)");
+        cmd->add_option("-c,--cases", x.cases, "Cases to serve, Autobahn globs");
+        cmd->add_option("-x,--exclude", x.exclude, "Cases not to serve");
+        cmd->add_option("--case-dir", x.case_dir, "Load more case files from this directory");
+        cmd->add_option("-o,--out", x.out_dir,
+                        "Report directory (default: the spec's outdir, else ./reports/clients)");
+        cmd->add_option("--format", x.formats,
+                        "Report formats (default json,autobahn,html): json, autobahn, html, "
+                        "junit, md")
+            ->allow_extra_args(false);
+        cmd->add_option("--tls-cert", x.tls_cert, "Serve wss:// with this certificate (PEM)");
+        cmd->add_option("--tls-key", x.tls_key, "... and this key (PEM)");
+        cmd->add_option("--timer-scale", x.timer_scale, "Multiply every case timer by this")
+            ->check(CLI::Range(1.0, 100.0));
+        cmd->add_flag("--strict", x.strict, "NON-STRICT counts as a failure");
+        cmd->add_flag("--wirelog", x.wirelog, "Keep wire logs in report.json");
+        cmd->add_option("--seed", x.seed, "Seed for masking keys");
+        cmd->add_flag("-q,--quiet", x.quiet, "Only the cases that did not pass");
+    };
+    auto* serve_cases = app.add_subcommand(
+        "serve-cases",
+        "Test WebSocket clients: the catalog over Autobahn's fuzzingserver protocol");
+    add_serve_cases_options(serve_cases, sca);
+    serve_cases_args bra;
+    bra.browser = true;
+    bra.port = 0;
+    auto* browser = app.add_subcommand(
+        "browser", "Test headless Chromium's WebSocket client: serve-cases plus the browser");
+    add_serve_cases_options(browser, bra);
+    browser->add_option("--agent", bra.agent, "Agent name in the reports (default chromium)");
+    browser
+        ->add_option("--timeout", bra.browser_timeout,
+                     "Seconds to wait for the browser to finish (default 600)")
+        ->check(CLI::Range(1.0, 86400.0));
+
+    client_args ca;
+    auto* client = app.add_subcommand(
+        "client", "The reference client: run the fuzzingserver loop against URL (serve-cases)");
+    client->add_option("url", ca.url, "ws://host:port of the fuzzingserver")->required();
+    client->add_option("--agent", ca.agent, "Agent name (default wsspec-reference-client)");
+    client->add_option("--quirk", ca.quirks,
+                       "Break one rule on purpose (see `wsspec list --quirks`)");
+    client->add_option("--seed", ca.seed, "Seed for handshake keys and masking keys");
+    client->add_flag("--no-update", ca.no_update, "Do not ask for /updateReports at the end");
+    client->add_flag("-q,--quiet", ca.quiet, "No progress lines");
+
     fuzz_args fa;
     auto* fuzz = app.add_subcommand(
         "fuzz", "Fuzz a live server; save each finding as a replayable case file");
@@ -237,6 +289,9 @@ int main(int argc, char** argv) {
     if (*diff) return diff_command(da);
     if (*base) return baseline_command(ba);
     if (*serve) return serve_command(sa, interrupted);
+    if (*serve_cases) return serve_cases_command(sca, interrupted);
+    if (*browser) return serve_cases_command(bra, interrupted);
+    if (*client) return client_command(ca);
     if (*fuzz) return fuzz_command(fa, interrupted);
     if (*load) return load_command(lo, interrupted);
     return exit_usage;

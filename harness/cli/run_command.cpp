@@ -8,10 +8,11 @@
 
 #include "codec/handshake/http_fields.hpp"
 #include "harness/catalog/case_loader.hpp"
+#include "harness/cli/autobahn_spec.hpp"
 #include "harness/cli/build_info.hpp"
+#include "harness/cli/case_selection.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/console.hpp"
-#include "harness/cli/fuzzingclient_spec.hpp"
 #include "harness/cli/input_checks.hpp"
 #include "harness/cli/report_output.hpp"
 #include "harness/engine/scheduler.hpp"
@@ -45,45 +46,6 @@ struct run_inputs {
     std::optional<report::baseline> baseline;
     std::string out_dir;
 };
-
-result<std::vector<catalog::case_def>> select_cases(const run_args& a,
-                                                    const std::optional<fuzzingclient_spec>& spec) {
-    auto all = catalog::load_catalog(a.case_dir, a.replace_builtin);
-    if (!all) return all.error();
-    std::vector<catalog::case_def> cases;
-    if (spec && a.cases.empty()) {
-        // The spec's own rules (caseset.py): cases minus exclude-cases, then -x on top.
-        for (const auto& p : spec->cases)
-            if (std::none_of(all->begin(), all->end(),
-                             [&](const auto& c) { return spec_case_matches(p, c.id); }))
-                fmt::print(stderr, "wsspec: {}: cases: '{}' matches no case of the catalog\n",
-                           a.spec, p);
-        for (const auto& c : *all) {
-            bool in = std::any_of(spec->cases.begin(), spec->cases.end(),
-                                  [&](const auto& p) { return spec_case_matches(p, c.id); });
-            bool out = std::any_of(spec->exclude_cases.begin(), spec->exclude_cases.end(),
-                                   [&](const auto& p) { return spec_case_matches(p, c.id); });
-            if (in && !out) cases.push_back(c);
-        }
-        cases = engine::select(cases, {}, engine::split_patterns(a.exclude));
-    } else {
-        auto exclude = engine::split_patterns(a.exclude);
-        if (spec)
-            exclude.insert(exclude.end(), spec->exclude_cases.begin(), spec->exclude_cases.end());
-        cases = engine::select(*all, engine::split_patterns(a.cases), exclude);
-    }
-    // `run` tests servers: cases written only for clients wait for a client to connect.
-    auto for_clients = std::erase_if(cases, [](const catalog::case_def& c) {
-        return !c.applies_to(catalog::peer_role::server);
-    });
-    if (for_clients)
-        fmt::print(stderr, "wsspec: left out {} case(s) that test clients only\n", for_clients);
-    if (cases.empty())
-        return make_error("no case matches -c '" + a.cases + "' -x '" + a.exclude + "'" +
-                              (spec ? " and the spec's cases" : ""),
-                          error_kind::bad_input);
-    return cases;
-}
 
 result<engine::run_options> make_options(const run_args& a, const std::string& url,
                                          const spec_server* from_spec) {
@@ -135,7 +97,17 @@ result<run_inputs> read_inputs(const run_args& a) {
         in.spec = std::move(*spec);
         in.spec_file = a.spec;
     }
-    auto cases = select_cases(a, in.spec);
+    selection_request sel;
+    sel.case_dir = a.case_dir;
+    sel.replace_builtin = a.replace_builtin;
+    sel.cases = a.cases;
+    sel.exclude = a.exclude;
+    if (in.spec) {
+        sel.spec_cases = &in.spec->cases;
+        sel.spec_exclude = &in.spec->exclude_cases;
+        sel.spec_file = a.spec;
+    }
+    auto cases = select_cases(sel);
     if (!cases) return cases.error();
     in.selection = std::move(*cases);
     if (!a.baseline.empty()) {

@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 49> quirk_table{{
+constexpr std::array<quirk_info, 59> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -140,6 +140,28 @@ constexpr std::array<quirk_info, 49> quirk_table{{
      "answers 503 to every opening handshake while 64 connections are open (a limit far below "
      "what a server is asked to hold)",
      "10.4"},
+    {quirk::client_no_mask, "no-mask", "the client sends its frames unmasked (the mask bit clear)",
+     "5.3"},
+    {quirk::client_accept_masked, "accept-masked",
+     "the client reads masked frames from the server instead of failing the connection", "5.1"},
+    {quirk::client_reuse_mask, "reuse-mask-key",
+     "the client masks every frame of a connection with the same key (not a fresh one)", "5.3"},
+    {quirk::client_zero_mask, "zero-mask-key",
+     "the client masks every frame with the all-zero key (its frames travel in clear)", "5.3"},
+    {quirk::client_same_key, "same-handshake-key",
+     "the client sends the same Sec-WebSocket-Key in every opening handshake", "4.1"},
+    {quirk::client_ignore_accept, "ignore-accept-key",
+     "the client does not check Sec-WebSocket-Accept (a wrong or missing one is taken)", "4.1"},
+    {quirk::client_accept_any_status, "accept-any-status",
+     "the client takes any status code as an accepted handshake, not only 101", "4.1"},
+    {quirk::client_ignore_upgrade, "ignore-upgrade-fields",
+     "the client does not check the response's Upgrade and Connection fields", "4.1"},
+    {quirk::client_accept_unoffered, "accept-unoffered",
+     "the client takes an extension or subprotocol in the response that it did not offer", "4.1"},
+    {quirk::client_close_tcp_first, "close-tcp-first",
+     "the client closes TCP as soon as the closing handshake is done instead of waiting for the "
+     "server to close it",
+     "7.1.1"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -159,6 +181,48 @@ std::string_view trim(std::string_view s) noexcept {
 
 } // namespace
 
+quirk_role role_of(quirk q) noexcept {
+    switch (q) {
+    // The request and the client's frames are the server's to check.
+    case quirk::accept_unmasked:
+    case quirk::accept_any_version:
+    case quirk::reject_zero_mask:
+    case quirk::reject_repeated_mask:
+    case quirk::accept_any_request:
+    case quirk::refuse_without_426:
+    case quirk::literal_fields:
+    case quirk::refuse_unknown_fields:
+    case quirk::one_read_handshake:
+    case quirk::drop_early_frames:
+    case quirk::echo_subprotocol_list:
+    case quirk::echo_extensions:
+    case quirk::wrong_accept_key:
+    case quirk::no_head_limit:
+    case quirk::wait_for_blank_line:
+    case quirk::no_handshake_timeout:
+    case quirk::max_connections_64:
+    case quirk::deflate_rsv1_uncompressed:
+    case quirk::deflate_keeps_context:
+    case quirk::deflate_rsv1_control:
+    case quirk::deflate_rsv1_continuation:
+    case quirk::deflate_drop_invalid:
+    case quirk::deflate_no_inflate_limit:
+    case quirk::deflate_accepts_any_offer:
+    case quirk::deflate_client_bits_unasked: return quirk_role::server;
+    case quirk::client_no_mask:
+    case quirk::client_accept_masked:
+    case quirk::client_reuse_mask:
+    case quirk::client_zero_mask:
+    case quirk::client_same_key:
+    case quirk::client_ignore_accept:
+    case quirk::client_accept_any_status:
+    case quirk::client_ignore_upgrade:
+    case quirk::client_accept_unoffered:
+    case quirk::client_close_tcp_first: return quirk_role::client;
+    default: return quirk_role::both;
+    }
+}
+
 std::span<const quirk_info> all_quirks() noexcept {
     return quirk_table;
 }
@@ -173,7 +237,7 @@ std::optional<quirk> parse_quirk(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-result<std::vector<quirk>> parse_quirk_list(std::string_view list) {
+result<std::vector<quirk>> parse_quirk_list(std::string_view list, quirk_role peer) {
     std::vector<quirk> out;
     while (!list.empty()) {
         std::size_t comma = list.find(',');
@@ -189,6 +253,11 @@ result<std::vector<quirk>> parse_quirk_list(std::string_view list) {
             }
             return make_error("unknown quirk '" + std::string(item) + "' (known: " + known + ")");
         }
+        if (role_of(*q) != quirk_role::both && role_of(*q) != peer)
+            return make_error("quirk '" + std::string(item) + "' breaks a rule of the " +
+                              (role_of(*q) == quirk_role::client
+                                   ? "client: switch it on for `wsspec client`"
+                                   : "server: switch it on for `wsspec serve` or `wsspec run`"));
         out.push_back(*q);
     }
     return out;

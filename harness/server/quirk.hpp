@@ -1,6 +1,7 @@
 #pragma once
-// Quirks: deliberate RFC 6455 violations of the reference server, one rule each, switched on by
-// name (`wsspec serve --quirk ignore-rsv`). They exist so the suite can prove that every case can
+// Quirks: deliberate RFC 6455 violations of the reference server and the reference client, one
+// rule each, switched on by name (`wsspec serve --quirk ignore-rsv`, `wsspec client --quirk
+// no-mask`). They exist so the suite can prove that every case can
 // fail (design.md, "Self-validation"): a case that stays OK against every quirk tests nothing.
 #include <cstdint>
 #include <optional>
@@ -64,7 +65,23 @@ enum class quirk : std::uint8_t {
     wait_for_blank_line,
     no_handshake_timeout,
     max_connections_64,
+    // The reference client's (wsspec client): RFC 6455 §4.1 and §5.3 are the client's rules.
+    client_no_mask,
+    client_accept_masked,
+    client_reuse_mask,
+    client_zero_mask,
+    client_same_key,
+    client_ignore_accept,
+    client_accept_any_status,
+    client_ignore_upgrade,
+    client_accept_unoffered,
+    client_close_tcp_first,
 };
+
+// Which peer a quirk can be switched on for: the reference server (`wsspec serve`, `run`), the
+// reference client (`wsspec client`), or both (the frame, message and close rules hold for
+// either role).
+enum class quirk_role : std::uint8_t { server, client, both };
 
 struct quirk_info {
     quirk id;
@@ -75,12 +92,16 @@ struct quirk_info {
     bool needs_own_process = false;
 };
 
+quirk_role role_of(quirk q) noexcept;
+
 // Every quirk, in enum order (for `wsspec list --quirks`).
 std::span<const quirk_info> all_quirks() noexcept;
 const quirk_info& info(quirk q) noexcept;
 std::optional<quirk> parse_quirk(std::string_view name) noexcept;
-// "a,b, c" (also accepts repeats); the error names the unknown quirk and lists the known ones.
-result<std::vector<quirk>> parse_quirk_list(std::string_view list);
+// "a,b, c" (also accepts repeats); the error names the unknown quirk and lists the known ones,
+// or names a quirk of the other reference peer.
+result<std::vector<quirk>> parse_quirk_list(std::string_view list,
+                                            quirk_role peer = quirk_role::server);
 
 // A set of quirks as bits, for the connection's hot path.
 class quirk_set {

@@ -42,10 +42,10 @@ void event_loop::wake() noexcept {
     [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
-void event_loop::adopt(transport::socket s) {
+void event_loop::adopt(transport::socket s, std::optional<client_side> as_client) {
     {
         std::lock_guard lock(mu_);
-        inbox_.push_back(std::move(s));
+        inbox_.push_back({std::move(s), std::move(as_client)});
     }
     wake();
 }
@@ -92,22 +92,24 @@ void event_loop::guarded(server_connection& c, F&& f) {
 bool event_loop::take_inbox(time_point now) {
     std::uint64_t count;
     [[maybe_unused]] const auto n = ::read(wake_fd_, &count, sizeof count);
-    std::vector<transport::socket> sockets;
+    std::vector<adoption> sockets;
     bool stop;
     {
         std::lock_guard lock(mu_);
         sockets.swap(inbox_);
         stop = stop_requested_;
     }
-    for (transport::socket& s : sockets) {
-        if (ctx_.tls) {
+    for (adoption& a : sockets) {
+        transport::socket& s = a.socket;
+        if (ctx_.tls && !a.as_client) {
             if (auto r = s.start_tls_server(*ctx_.tls); !r) {
                 ctx_.log(fmt::format("{}: {}", s.peer(), r.error().message));
                 continue; // closed by `sockets` going out of scope
             }
         }
         const std::uint64_t id = next_id_++;
-        auto c = std::make_unique<server_connection>(id, std::move(s), ctx_, *this);
+        auto c = std::make_unique<server_connection>(id, std::move(s), ctx_, *this,
+                                                     std::move(a.as_client));
         server_connection& ref = *c;
         conns_.emplace(id, std::move(c));
         guarded(ref, [&] {
@@ -131,7 +133,7 @@ void event_loop::fire_timers(time_point now) {
     }
 }
 
-void event_loop::run() {
+void event_loop::run(bool until_idle) {
     epoll_event events[max_events];
     for (;;) {
         int timeout = -1;
@@ -167,6 +169,10 @@ void event_loop::run() {
             conns_.erase(id);
         dead_.clear();
         if (stopping_ && conns_.empty()) return;
+        if (until_idle && conns_.empty()) {
+            std::lock_guard lock(mu_);
+            if (inbox_.empty()) return;
+        }
     }
 }
 

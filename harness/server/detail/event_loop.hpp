@@ -21,12 +21,14 @@ public:
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
 
-    // From the acceptor thread: a newly accepted socket to serve (TLS is started here).
-    void adopt(transport::socket s);
+    // From the acceptor thread: a newly accepted socket to serve (TLS is started here). With
+    // `as_client`: a socket connected to a server, served in the client's role.
+    void adopt(transport::socket s, std::optional<client_side> as_client = std::nullopt);
     // From any thread: stop every connection (close 1001 where a WebSocket is open), then
     // return from run() once they are all gone.
     void request_stop();
-    void run();
+    // until_idle: also return once no connection is left (the reference client: one case).
+    void run(bool until_idle = false);
 
     // For this loop's connections.
     void set_interest(server_connection& c, std::uint32_t events);
@@ -46,7 +48,11 @@ private:
     int epfd_ = -1;
     int wake_fd_ = -1; // eventfd: new sockets or a stop request
     std::mutex mu_;
-    std::vector<transport::socket> inbox_;
+    struct adoption {
+        transport::socket socket;
+        std::optional<client_side> as_client;
+    };
+    std::vector<adoption> inbox_;
     bool stop_requested_ = false;
     bool stopping_ = false;
     std::unordered_map<std::uint64_t, std::unique_ptr<server_connection>> conns_;

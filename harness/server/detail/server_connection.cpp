@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -13,10 +14,12 @@
 #include "codec/deflate/negotiation.hpp"
 #include "codec/error.hpp"
 #include "codec/frame_encoder.hpp"
+#include "codec/handshake/base64.hpp"
 #include "codec/handshake/extensions.hpp"
 #include "codec/handshake/http_fields.hpp"
 #include "codec/handshake/http_head.hpp"
 #include "codec/handshake/server_request.hpp"
+#include "codec/mask.hpp"
 #include "harness/server/detail/event_loop.hpp"
 
 namespace wsspec::server::detail {
@@ -57,14 +60,15 @@ leniency leniency_for(quirk_set q) noexcept {
     // length is read (control_payload_too_long): a ping in the 16-bit form needs both.
     relax(quirk::accept_non_minimal_length, codec_error::control_payload_too_long);
     relax(quirk::length_msb_ignored, codec_error::length_msb_set);
+    relax(quirk::client_accept_masked, codec_error::masked_server_frame);
     return l;
 }
 
-assembler_options make_assembler_options(quirk_set q, std::uint64_t limit,
+assembler_options make_assembler_options(quirk_set q, std::uint64_t limit, bool as_client,
                                          bool deflate = false) noexcept {
     assembler_options o;
     o.per_message_deflate = deflate;
-    o.frame.local_role = role::server;
+    o.frame.local_role = as_client ? role::client : role::server;
     o.frame.lenient = leniency_for(q);
     // RFC 6455 §10.4: a frame can never be larger than the message it belongs to.
     o.frame.max_frame_payload = limit;
@@ -79,12 +83,14 @@ void release_if_large(std::vector<std::uint8_t>& v) {
 } // namespace
 
 server_connection::server_connection(std::uint64_t id, transport::socket s,
-                                     const server_context& ctx, event_loop& loop)
-    : id_(id), sock_(std::move(s)), ctx_(ctx), opt_(ctx.options), loop_(loop), q_(ctx.quirks),
+                                     const server_context& ctx, event_loop& loop,
+                                     std::optional<client_side> as_client)
+    : client_(std::move(as_client)), rng_(client_ ? client_->seed * 0x9E3779B97F4A7C15ull + id : 0),
+      id_(id), sock_(std::move(s)), ctx_(ctx), opt_(ctx.options), loop_(loop), q_(ctx.quirks),
       limit_(q_.has(quirk::max_message_64k)    ? 65535
              : q_.has(quirk::no_message_limit) ? std::numeric_limits<std::uint64_t>::max()
                                                : ctx.options.max_message),
-      assembler_(make_assembler_options(q_, limit_)), buf_(read_chunk) {}
+      assembler_(make_assembler_options(q_, limit_, client_.has_value())), buf_(read_chunk) {}
 
 void server_connection::log(std::string_view what) {
     ctx_.log(fmt::format("{}: {}", sock_.peer(), what));
@@ -96,6 +102,20 @@ void server_connection::start(time_point now) {
     handshake_deadline_ =
         q_.has(quirk::no_handshake_timeout) ? never : now + opt_.handshake_timeout;
     last_read_ = now;
+    if (client_) {
+        // RFC 6455 §4.1: "a randomly selected 16-byte value that has been base64-encoded",
+        // chosen for each connection.
+        std::array<std::uint8_t, 16> nonce{};
+        if (!q_.has(quirk::client_same_key))
+            for (auto& b : nonce)
+                b = static_cast<std::uint8_t>(rng_());
+        request_.target = client_->target;
+        request_.host = client_->host;
+        request_.key = handshake::base64_encode(nonce);
+        const std::string request = handshake::build_client_request(request_);
+        out_.insert(out_.end(), request.begin(), request.end());
+        flush(now);
+    }
     after_io();
 }
 
@@ -244,7 +264,7 @@ void server_connection::begin_closing(time_point now) {
 }
 
 void server_connection::begin_draining(time_point now) {
-    sock_.shutdown_write();
+    if (!awaiting_server_close_) sock_.shutdown_write();
     state_ = state::draining;
     begin_ = end_ = 0;
     drain_deadline_ =
@@ -350,7 +370,57 @@ std::optional<std::string> strict_refusal(const quirk_set& q, std::string_view b
 
 } // namespace
 
+// As the client: the server's answer to the request (RFC 6455 §4.1: "If the server's response
+// is not valid [...] the client MUST _Fail the WebSocket Connection_").
+void server_connection::on_response(time_point now) {
+    std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
+    auto r = handshake::validate_server_response(bytes, request_);
+    if (r.status == handshake::handshake_status::need_more) return;
+    if (r.status == handshake::handshake_status::error) {
+        using handshake::handshake_error;
+        const bool overlooked =
+            r.error != handshake_error::malformed_http &&
+            r.error != handshake_error::head_too_large &&
+            ((q_.has(quirk::client_ignore_accept) &&
+              (r.error == handshake_error::response_accept_mismatch ||
+               r.error == handshake_error::response_missing_accept ||
+               r.error == handshake_error::response_duplicate_accept)) ||
+             (q_.has(quirk::client_accept_any_status) &&
+              r.error == handshake_error::response_status_not_101) ||
+             (q_.has(quirk::client_ignore_upgrade) &&
+              (r.error == handshake_error::response_missing_upgrade ||
+               r.error == handshake_error::response_upgrade_not_websocket ||
+               r.error == handshake_error::response_missing_connection_upgrade)) ||
+             (q_.has(quirk::client_accept_unoffered) &&
+              (r.error == handshake_error::response_unrequested_extension ||
+               r.error == handshake_error::response_unrequested_subprotocol)));
+        if (!overlooked) {
+            log(fmt::format("refused the server's answer: {} ({})", handshake::name(r.error),
+                            r.detail));
+            return finish();
+        }
+        r.head_size = bytes.find("\r\n\r\n") + 4;
+    }
+    begin_ += r.head_size;
+    state_ = state::open;
+    last_read_ = now;
+    process_buffered(now); // frames sent in the same write as the answer
+}
+
+// As the client: the key for the next frame (§5.3: "a new masking key [...] for each frame").
+std::optional<mask_key> server_connection::next_mask() noexcept {
+    if (!client_ || q_.has(quirk::client_no_mask)) return std::nullopt;
+    if (q_.has(quirk::client_zero_mask)) return mask_key{};
+    if (q_.has(quirk::client_reuse_mask) && first_mask_) return first_mask_;
+    const auto v = rng_();
+    mask_key k{static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
+               static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 24)};
+    if (!first_mask_) first_mask_ = k;
+    return k;
+}
+
 void server_connection::on_handshake(time_point now) {
+    if (client_) return on_response(now);
     std::string_view bytes(reinterpret_cast<const char*>(buf_.data() + begin_), end_ - begin_);
     handshake::head_options limits;
     if (q_.has(quirk::no_head_limit)) {
@@ -447,7 +517,7 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
         p->client_max_window_bits_offered = true;
         p->client_max_window_bits = 15;
     }
-    assembler_ = message_assembler(make_assembler_options(q_, limit_, true));
+    assembler_ = message_assembler(make_assembler_options(q_, limit_, false, true));
     inflater_ = std::make_unique<deflate::inflater>(
         deflate::client_window_bits(*p), !p->client_no_context_takeover,
         q_.has(quirk::deflate_no_inflate_limit) ? std::uint64_t{1} << 40 : limit_);
@@ -463,6 +533,7 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
 }
 
 bool server_connection::refuses_key() noexcept {
+    if (client_) return false; // server frames carry no key
     const mask_key key = assembler_.header().key;
     const bool repeated = last_key_ == key;
     last_key_ = key;
@@ -594,6 +665,11 @@ bool server_connection::on_compressed(const message_result& r) {
 
 // A message back as it came, but for the quirks that break echoes.
 bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
+    if (client_ && client_->on_message) {
+        client_->on_message(
+            std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
+        return true;
+    }
     if (q_.has(quirk::message_quota_500) && ++echoed_ > 500) {
         if (!send_close(static_cast<std::uint16_t>(close_code::policy_violation),
                         "message quota exceeded"))
@@ -617,7 +693,10 @@ bool server_connection::echo(opcode op, std::span<const std::uint8_t> payload) {
     if (!send_frame(op, payload)) return false;
     constexpr std::size_t boundary = 65535;
     if (q_.has(quirk::corrupt_large_echo) && payload.size() > boundary)
-        out_[at + (encoded_size(payload.size(), false) - payload.size()) + boundary] ^= 0x01;
+        out_[at +
+             (encoded_size(payload.size(), client_ && !q_.has(quirk::client_no_mask)) -
+              payload.size()) +
+             boundary] ^= 0x01;
     return true;
 }
 
@@ -669,7 +748,13 @@ void server_connection::on_close(const message_result& r, time_point now) {
         code = may_send_close_code(r.close.code, true) ? r.close.code : 1000;
     pongs_.clear();
     if (!send_close(code, {})) return finish();
-    if (q_.has(quirk::no_tcp_close)) {
+    if (client_ && !q_.has(quirk::client_close_tcp_first)) {
+        // RFC 6455 §7.1.1: the server closes TCP first; the client waits for it (and gives up
+        // after the drain timeout).
+        state_ = state::closing;
+        awaiting_server_close_ = true;
+        if (out_sent_ == out_.size()) begin_draining(now);
+    } else if (q_.has(quirk::no_tcp_close)) {
         state_ = state::await_client;
         begin_ = end_ = 0;
         last_read_ = now;
@@ -697,23 +782,25 @@ void server_connection::go_away(std::string_view reason, time_point now) {
 bool server_connection::send_frame(opcode op, std::span<const std::uint8_t> payload,
                                    std::uint8_t rsv) {
     const std::size_t at = out_.size();
+    const std::optional<mask_key> mask = next_mask();
+    const frame_options f{.op = op, .rsv = rsv, .mask = mask};
     if (payload.size() > max_control_payload && !is_control(op)) {
         // A large echo: header, then the payload appended, without zero-filling the room first.
         std::uint8_t header[max_header_size];
-        const std::size_t h =
-            encode_header(frame_options{.op = op, .rsv = rsv}, payload.size(), header);
+        const std::size_t h = encode_header(f, payload.size(), header);
         out_.reserve(at + h + payload.size());
         out_.insert(out_.end(), header, header + h);
         out_.insert(out_.end(), payload.begin(), payload.end());
+        if (mask) apply_mask(std::span<std::uint8_t>(out_).subspan(at + h), *mask);
         return true;
     }
-    out_.resize(at + encoded_size(payload.size(), false));
-    auto e = encode_frame(frame_options{.op = op, .rsv = rsv}, payload,
-                          std::span<std::uint8_t>(out_).subspan(at), rsv);
+    out_.resize(at + encoded_size(payload.size(), mask.has_value()));
+    auto e = encode_frame(f, payload, std::span<std::uint8_t>(out_).subspan(at), rsv);
     if (e.error == codec_error::control_payload_too_long && q_.has(quirk::long_control_frames)) {
         // The strict encoder refuses a control frame over 125 bytes (§5.5); this quirk sends one.
         out_.resize(at);
-        write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op)}, payload);
+        write_frame(out_, frame_spec{.opcode_nibble = static_cast<std::uint8_t>(op), .mask = mask},
+                    payload);
         return true;
     }
     if (e.error != codec_error::none) {

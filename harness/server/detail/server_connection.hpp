@@ -8,11 +8,14 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "codec/deflate/message_deflate.hpp"
+#include "codec/handshake/client_request.hpp"
 #include "codec/message_assembler.hpp"
 #include "codec/utf8.hpp"
 #include "harness/server/quirk.hpp"
@@ -39,11 +42,26 @@ struct server_context {
 
 class event_loop;
 
+// The same connection in the client's role, for the reference client (`wsspec client`): it
+// writes its opening request first and checks the answer (RFC 6455 §4.1), masks what it sends
+// with a fresh key per frame (§5.3), requires unmasked frames (§5.1), and after the closing
+// handshake waits for the server to close TCP (§7.1.1). Every quirk about frames, messages and
+// closes behaves the same in either role; the client's own quirks are about the rest.
+struct client_side {
+    std::string target = "/"; // the request-target: "/runCase?case=3&agent=x"
+    std::string host;         // the Host field: "127.0.0.1:9001"
+    std::uint64_t seed = 1;   // handshake keys and masking keys
+    // Set: messages are handed here instead of echoed (the fuzzingserver's control paths
+    // /getCaseCount and /getCaseStatus answer with one text message).
+    std::function<void(std::string_view)> on_message;
+};
+
 class server_connection {
 public:
-    // `s`: the accepted socket, TLS already started for wss://.
+    // `s`: the accepted socket, TLS already started for wss://; or, with `as_client`, a
+    // connected socket to a server.
     server_connection(std::uint64_t id, transport::socket s, const server_context& ctx,
-                      event_loop& loop);
+                      event_loop& loop, std::optional<client_side> as_client = std::nullopt);
 
     void start(time_point now);
     // epoll reported `events` for this connection's socket.
@@ -95,6 +113,8 @@ private:
     void finish();
 
     void on_handshake(time_point now);
+    void on_response(time_point now); // as the client: the server's answer
+    std::optional<mask_key> next_mask() noexcept;
     void process_buffered(time_point now);
     bool whole_frame_buffered() const noexcept;
     bool on_data(const message_result& r);
@@ -114,6 +134,10 @@ private:
     bool send_due_pongs(time_point now);
     bool send_due_ping(time_point now);
 
+    const std::optional<client_side> client_;
+    handshake::client_request_options request_; // as the client: what it offered
+    std::mt19937_64 rng_;                       // as the client: keys
+    std::optional<mask_key> first_mask_;        // quirk::client_reuse_mask
     const std::uint64_t id_;
     transport::socket sock_;
     const server_context& ctx_;
@@ -149,7 +173,8 @@ private:
     time_point last_read_{};
     std::optional<mask_key> last_key_; // of the frame before (quirk::reject_repeated_mask)
     time_point drain_deadline_ = never;
-    time_point write_deadline_ = never; // set while output waits for room in the socket
+    time_point write_deadline_ = never;  // set while output waits for room in the socket
+    bool awaiting_server_close_ = false; // as the client, after the closing handshake
 };
 
 } // namespace wsspec::server::detail

@@ -1,6 +1,7 @@
 #pragma once
-// Autobahn|Testsuite's fuzzingclient spec (`wstest -m fuzzingclient -s fuzzingclient.json`), read
-// as its users write it (autobahn-catalog.md §4.2), so a project's existing file runs unchanged:
+// Autobahn|Testsuite's spec files, read as its users write them, so a project's existing file
+// runs unchanged. The fuzzingclient spec (`wstest -m fuzzingclient`, tests servers,
+// autobahn-catalog.md §4.2):
 //
 //   { "outdir": "./reports/servers",
 //     "options": {"failByDrop": false},
@@ -41,6 +42,24 @@ struct fuzzingclient_spec {
 result<fuzzingclient_spec> parse_fuzzingclient_spec(const nlohmann::json& j,
                                                     const std::string& file);
 result<fuzzingclient_spec> read_fuzzingclient_spec(const std::string& path);
+
+// The fuzzingserver spec (`wstest -m fuzzingserver`, tests clients, §4.3):
+//
+//   { "url": "ws://127.0.0.1:9001", "outdir": "./reports/clients",
+//     "options": {"failByDrop": false}, "key": "server.key", "cert": "server.crt",
+//     "cases": ["*"], "exclude-cases": [], "exclude-agent-cases": {} }
+struct fuzzingserver_spec {
+    std::string url = "ws://127.0.0.1:9001"; // where to listen; wss:// needs key and cert
+    std::string outdir = "./reports/clients";
+    std::string key, cert;
+    std::vector<std::string> cases{"*"}, exclude_cases;
+    std::vector<std::pair<std::string, std::vector<std::string>>> exclude_agent_cases;
+    std::vector<std::string> warnings;
+};
+
+result<fuzzingserver_spec> parse_fuzzingserver_spec(const nlohmann::json& j,
+                                                    const std::string& file);
+result<fuzzingserver_spec> read_fuzzingserver_spec(const std::string& path);
 
 // Autobahn's rules for `cases` and `exclude-cases` (caseset.py): a pattern without `*` is one
 // case id; with `*` it matches from the start of the id ("1*" selects 1.x, 10.x, 12.x, 13.x).

@@ -1,7 +1,8 @@
-#include "harness/cli/fuzzingclient_spec.hpp"
+#include "harness/cli/autobahn_spec.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 
 #include "harness/engine/selection.hpp"
 #include "harness/transport/url.hpp"
@@ -50,9 +51,12 @@ std::string type_of(const json& v) {
     return v.type_name();
 }
 
+// Both spec kinds share outdir, options, cases, exclude-cases and exclude-agent-cases.
+template <class Spec>
 struct parser {
+    static constexpr bool for_servers = std::is_same_v<Spec, fuzzingclient_spec>;
     const std::string& file;
-    fuzzingclient_spec spec;
+    Spec spec;
 
     error_info error(const std::string& field, const std::string& what) const {
         return {file + ": " + field + ": " + what, error_kind::bad_input};
@@ -157,7 +161,9 @@ struct parser {
 
     result<void> parse(const json& j) {
         if (!j.is_object())
-            return error("(top)", "expected an object with \"servers\" (got " + type_of(j) + ")");
+            return error("(top)", std::string("expected an object with \"") +
+                                      (for_servers ? "servers" : "url") + "\" (got " + type_of(j) +
+                                      ")");
         for (const auto& [key, value] : j.items()) {
             if (key == "outdir") {
                 auto s = string_at(value, key);
@@ -165,14 +171,6 @@ struct parser {
                 spec.outdir = *s;
             } else if (key == "options") {
                 options_at(value, key);
-            } else if (key == "servers") {
-                if (!value.is_array())
-                    return error(key, "expected a list of servers (got " + type_of(value) + ")");
-                for (std::size_t i = 0; i < value.size(); ++i) {
-                    auto s = server_at(value[i], "servers[" + std::to_string(i) + "]");
-                    if (!s) return s.error();
-                    spec.servers.push_back(std::move(*s));
-                }
             } else if (key == "cases" || key == "exclude-cases") {
                 auto p = patterns_at(value, key);
                 if (!p) return p.error();
@@ -186,40 +184,122 @@ struct parser {
                     if (!p) return p.error();
                     spec.exclude_agent_cases.emplace_back(agent, std::move(*p));
                 }
-            } else if (key == "url" || key == "webport" || key == "key" || key == "cert") {
-                warn(key, "a field of a fuzzingserver spec (which tests clients); ignored here");
-            } else {
-                warn(key, "not a field of a fuzzingclient spec; ignored");
+            } else if (auto r = own_field(key, value); !r) {
+                return r.error();
+            } else if (!*r) {
+                warn(key, std::string("not a field of a ") +
+                              (for_servers ? "fuzzingclient" : "fuzzingserver") + " spec; ignored");
             }
         }
-        // Two servers under one agent would merge into one column of every report.
-        for (std::size_t i = 0; i < spec.servers.size(); ++i)
-            for (std::size_t k = 0; k < i; ++k)
-                if (!spec.servers[i].agent.empty() &&
-                    spec.servers[i].agent == spec.servers[k].agent)
-                    return error("servers[" + std::to_string(i) + "].agent",
-                                 "'" + spec.servers[i].agent + "' is also the agent of servers[" +
-                                     std::to_string(k) + "]");
+        return for_servers ? servers_distinct() : listen_url();
+    }
+
+    // The fields only one kind has; false for a field this kind does not know.
+    result<bool> own_field(const std::string& key, const json& value) {
+        if constexpr (for_servers) {
+            if (key == "servers") {
+                if (!value.is_array())
+                    return error(key, "expected a list of servers (got " + type_of(value) + ")");
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    auto s = server_at(value[i], "servers[" + std::to_string(i) + "]");
+                    if (!s) return s.error();
+                    spec.servers.push_back(std::move(*s));
+                }
+                return true;
+            }
+            if (key == "url" || key == "webport" || key == "key" || key == "cert") {
+                warn(key, "a field of a fuzzingserver spec (which tests clients); ignored here");
+                return true;
+            }
+        } else {
+            if (key == "url" || key == "key" || key == "cert") {
+                auto s = string_at(value, key);
+                if (!s) return s.error();
+                (key == "url" ? spec.url : key == "key" ? spec.key : spec.cert) = *s;
+                return true;
+            }
+            if (key == "webport") {
+                warn(key, "ignored: serve-cases serves its browser page on its own port");
+                return true;
+            }
+            if (key == "protocols") {
+                warn(key, "ignored: serve-cases selects no subprotocol, as Autobahn's does not");
+                return true;
+            }
+            if (key == "servers") {
+                warn(key, "a field of a fuzzingclient spec (which tests servers); ignored here");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    result<void> servers_distinct() {
+        if constexpr (for_servers) {
+            // Two servers under one agent would merge into one column of every report.
+            for (std::size_t i = 0; i < spec.servers.size(); ++i)
+                for (std::size_t k = 0; k < i; ++k)
+                    if (!spec.servers[i].agent.empty() &&
+                        spec.servers[i].agent == spec.servers[k].agent)
+                        return error("servers[" + std::to_string(i) + "].agent",
+                                     "'" + spec.servers[i].agent +
+                                         "' is also the agent of servers[" + std::to_string(k) +
+                                         "]");
+        }
+        return {};
+    }
+
+    result<void> listen_url() {
+        if constexpr (!for_servers) {
+            auto u = transport::parse_url(spec.url);
+            if (!u) return error("url", "'" + spec.url + "': " + u.error().message);
+            if (u->secure() && (spec.key.empty() || spec.cert.empty()))
+                return error("url", "'" + spec.url + "' is wss://: give \"key\" and \"cert\" too");
+            if (!u->secure() && (!spec.key.empty() || !spec.cert.empty()))
+                warn("key", "ignored: the url is ws://, not wss://");
+        }
         return {};
     }
 };
 
 } // namespace
 
-result<fuzzingclient_spec> parse_fuzzingclient_spec(const json& j, const std::string& file) {
-    parser p{file, {}};
+namespace {
+
+template <class Spec>
+result<Spec> parse_spec(const json& j, const std::string& file) {
+    parser<Spec> p{file, {}};
     if (auto r = p.parse(j); !r) return r.error();
     return std::move(p.spec);
 }
 
-result<fuzzingclient_spec> read_fuzzingclient_spec(const std::string& path) {
+template <class Spec>
+result<Spec> read_spec(const std::string& path) {
     auto text = report::read_file(path);
     if (!text) return text.error();
     try {
-        return parse_fuzzingclient_spec(json::parse(*text), path);
+        return parse_spec<Spec>(json::parse(*text), path);
     } catch (const json::parse_error& e) {
         return make_error(path + ": not JSON: " + e.what(), error_kind::bad_input);
     }
+}
+
+} // namespace
+
+result<fuzzingclient_spec> parse_fuzzingclient_spec(const json& j, const std::string& file) {
+    return parse_spec<fuzzingclient_spec>(j, file);
+}
+
+result<fuzzingclient_spec> read_fuzzingclient_spec(const std::string& path) {
+    return read_spec<fuzzingclient_spec>(path);
+}
+
+result<fuzzingserver_spec> parse_fuzzingserver_spec(const json& j, const std::string& file) {
+    return parse_spec<fuzzingserver_spec>(j, file);
+}
+
+result<fuzzingserver_spec> read_fuzzingserver_spec(const std::string& path) {
+    return read_spec<fuzzingserver_spec>(path);
 }
 
 bool spec_case_matches(const std::string& pattern, const std::string& id) {
