@@ -97,6 +97,13 @@ struct case_server::state {
         std::vector<std::string> excluded;
     };
     std::map<std::string, agent_results> results;
+    // Cases running now: /updateReports waits for them (a client's loop asks for the reports as
+    // soon as its last case's connection closes, while that case is still being judged).
+    std::size_t in_flight = 0;
+    bool idle_within(std::chrono::milliseconds limit) const {
+        std::unique_lock lock(results_mu);
+        return results_cv.wait_for(lock, limit, [&] { return in_flight == 0; });
+    }
 
     void log(const std::string& line) const {
         if (o.log) o.log(line);
@@ -175,6 +182,7 @@ void case_server::state::record(const std::string& agent, const std::string& pee
             it->second.started = now_iso8601();
         }
         it->second.peer = peer;
+        if (!skipped) --in_flight;
         if (skipped)
             it->second.excluded.push_back(o.cases[index].id);
         else
@@ -240,6 +248,7 @@ void case_server::state::serve(std::unique_ptr<transport::stream> s) {
     switch (req.what) {
     case command::get_case_count: return answer(std::move(rest), std::to_string(o.cases.size()));
     case command::update_reports: {
+        if (!idle_within(30s)) log("writing the reports while cases are still running");
         if (!o.out_dir.empty()) {
             auto w = report::write_formats(reports(), o.out_dir, o.formats, {});
             if (!w)
@@ -289,6 +298,10 @@ void case_server::state::serve(std::unique_ptr<transport::stream> s) {
         log(fmt::format("{} ({}): case {} excluded for this agent", req.agent, peer, c.id));
         record(req.agent, peer, *index, {}, true);
         return answer(std::move(rest), "");
+    }
+    {
+        std::lock_guard lock(results_mu);
+        ++in_flight;
     }
     auto r = engine::run_case_accepted(c, std::move(rest), o.run);
     record(req.agent, peer, *index, std::move(r), false);
@@ -363,6 +376,10 @@ void case_server::stop() {
 
 std::vector<report::run_report> case_server::reports() const {
     return s_->reports();
+}
+
+bool case_server::wait_idle(std::chrono::milliseconds limit) const {
+    return s_->idle_within(limit);
 }
 
 result<std::vector<std::string>> case_server::write_reports() const {

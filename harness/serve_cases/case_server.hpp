@@ -7,6 +7,7 @@
 // every connection has its own thread. A request that is not a WebSocket upgrade gets the
 // browser page (GET /) or a 404 that lists the paths.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -62,6 +63,9 @@ public:
     bool stop_requested() const noexcept;
     // Stops accepting, waits for running cases to end, joins every thread. Idempotent.
     void stop();
+
+    // Waits until no case is running (false: still some after `limit`).
+    bool wait_idle(std::chrono::milliseconds limit) const;
 
     // The results so far, one report per agent in the order agents first appeared.
     std::vector<report::run_report> reports() const;

@@ -183,7 +183,9 @@ std::string_view trim(std::string_view s) noexcept {
 
 quirk_role role_of(quirk q) noexcept {
     switch (q) {
-    // The request and the client's frames are the server's to check.
+    // The request and the client's frames are the server's to check; closing TCP first is the
+    // server's duty (RFC 6455 §7.1.1), so a client that leaves it open breaks nothing.
+    case quirk::no_tcp_close:
     case quirk::accept_unmasked:
     case quirk::accept_any_version:
     case quirk::reject_zero_mask:

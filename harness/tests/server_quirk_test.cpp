@@ -41,7 +41,7 @@ TEST(ReferenceServerQuirkTable, NamesAreUniqueAndRoundTrip) {
         EXPECT_EQ(&info(qi.id), &qi);
         EXPECT_FALSE(qi.breaks.empty()) << qi.name;
     }
-    EXPECT_EQ(all_quirks().size(), 49u);
+    EXPECT_EQ(all_quirks().size(), 59u);
     EXPECT_EQ(parse_quirk("ignore-rsv"), quirk::ignore_rsv);
     EXPECT_EQ(info(quirk::accept_unmasked).rfc_section, "5.1");
     EXPECT_EQ(info(quirk::late_pong).rfc_section, "5.5.2");
@@ -49,6 +49,23 @@ TEST(ReferenceServerQuirkTable, NamesAreUniqueAndRoundTrip) {
     EXPECT_FALSE(info(quirk::hang_on_ping).needs_own_process);
     EXPECT_EQ(parse_quirk("ignore_rsv"), std::nullopt);
     EXPECT_EQ(parse_quirk(""), std::nullopt);
+}
+
+// A quirk belongs to the peer whose rule it breaks: the client's cannot be switched on for a
+// server, nor the server's handshake quirks for the client.
+TEST(ReferenceServerQuirkTable, EachQuirkIsForTheServerTheClientOrBoth) {
+    EXPECT_EQ(role_of(quirk::no_pong), quirk_role::both);
+    EXPECT_EQ(role_of(quirk::skip_utf8), quirk_role::both);
+    EXPECT_EQ(role_of(quirk::accept_unmasked), quirk_role::server);
+    EXPECT_EQ(role_of(quirk::no_tcp_close), quirk_role::server);
+    EXPECT_EQ(role_of(quirk::client_no_mask), quirk_role::client);
+    auto for_server = parse_quirk_list("no-mask");
+    ASSERT_FALSE(for_server);
+    EXPECT_NE(for_server.error().message.find("breaks a rule of the client"), std::string::npos);
+    auto for_client = parse_quirk_list("accept-unmasked", quirk_role::client);
+    ASSERT_FALSE(for_client);
+    EXPECT_NE(for_client.error().message.find("breaks a rule of the server"), std::string::npos);
+    EXPECT_TRUE(parse_quirk_list("no-pong,no-mask", quirk_role::client));
 }
 
 TEST(ReferenceServerQuirkTable, ParsesLists) {
