@@ -189,7 +189,10 @@ result<void> apply_agent_exclusions(const run_inputs& in, std::vector<target_pla
     for (auto& p : plans)
         p.cases = in.selection;
     if (!in.spec) return {};
-    for (const auto& [agent_pattern, case_patterns] : in.spec->exclude_agent_cases) {
+    for (const auto& exclusion : in.spec->exclude_agent_cases) {
+        // (not a structured binding: clang 14 cannot capture one in the lambda below)
+        const std::string& agent_pattern = exclusion.first;
+        const std::vector<std::string>& case_patterns = exclusion.second;
         bool any = false;
         for (auto& p : plans) {
             if (!spec_full_match(agent_pattern, p.agent)) continue;

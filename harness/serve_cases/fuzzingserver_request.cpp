@@ -74,10 +74,9 @@ fuzzingserver_request parse_request_target(std::string_view target) {
                             r.what == command::get_case_status;
     if (r.error.empty() && needs_case && !r.case_number && r.case_id.empty())
         r.error = "no case: add case=N (1-based) or casetuple=X.Y.Z";
-    const bool needs_agent = r.what == command::run_case || r.what == command::get_case_status ||
-                             r.what == command::update_reports;
-    if (r.error.empty() && needs_agent && r.agent.empty() && r.what != command::update_reports)
-        r.error = "no agent: add agent=NAME";
+    // /updateReports without an agent writes every agent's reports, as Autobahn's does.
+    const bool needs_agent = r.what == command::run_case || r.what == command::get_case_status;
+    if (r.error.empty() && needs_agent && r.agent.empty()) r.error = "no agent: add agent=NAME";
     return r;
 }
 
