@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,23 @@ namespace {
 std::string section_label(std::string_view rfc) {
     if (rfc.empty()) return "-";
     return rfc.rfind("RFC", 0) == 0 ? std::string(rfc) : "§" + std::string(rfc);
+}
+
+// Why a case is not served to clients (serve-cases), for `wsspec list`.
+std::string_view not_for_clients(const catalog::case_def& c) {
+    if (c.group == "hs") return "it tests how a server answers opening requests (RFC 6455 §4.2)";
+    if (c.group == "mask") return "it tests a server's checks of client frames (RFC 6455 §5.1)";
+    if (c.group == "12" || c.group == "13" || c.group == "pmd")
+        return "permessage-deflate in the client's role is not served yet";
+    if (c.group == "length" || c.group == "limits")
+        return "written for servers; not yet shown to judge clients";
+    return "written for servers";
+}
+
+const char* roles_label(const catalog::case_def& c) {
+    const bool server = c.applies_to(catalog::peer_role::server);
+    const bool client = c.applies_to(catalog::peer_role::client);
+    return server && client ? "servers, clients" : client ? "clients" : "servers";
 }
 
 } // namespace
@@ -52,14 +71,36 @@ int list_command(const list_args& a) {
                          {"roles", roles},
                          {"quirks", c.quirks},
                          {"source", c.source}});
+            if (!c.applies_to(catalog::peer_role::client))
+                j.back()["not_for_clients"] = not_for_clients(c);
         }
         fmt::print("{}\n", j.dump(2));
         return exit_ok;
     }
-    for (const auto& c : cases)
-        fmt::print("{:<8} {:<7} {}{}\n", c.id + " ", section_label(c.rfc), c.title,
-                   c.applies_to(catalog::peer_role::server) ? "" : " (tests clients)");
-    fmt::print("{} cases\n", cases.size());
+    std::size_t for_clients = 0;
+    for (const auto& c : cases) {
+        fmt::print("{:<8} {:<7} {:<16} {}\n", c.id + " ", section_label(c.rfc), roles_label(c),
+                   c.title);
+        for_clients += c.applies_to(catalog::peer_role::client);
+    }
+    fmt::print("{} cases; {} of them also or only for clients (serve-cases)\n", cases.size(),
+               for_clients);
+    if (for_clients < cases.size()) {
+        // Why the others are not served to clients, once per reason.
+        std::vector<std::pair<std::string_view, std::size_t>> reasons;
+        for (const auto& c : cases) {
+            if (c.applies_to(catalog::peer_role::client)) continue;
+            auto why = not_for_clients(c);
+            auto it = std::find_if(reasons.begin(), reasons.end(),
+                                   [&](const auto& r) { return r.first == why; });
+            if (it == reasons.end())
+                reasons.emplace_back(why, 1);
+            else
+                ++it->second;
+        }
+        for (const auto& [why, n] : reasons)
+            fmt::print("  not for clients ({}): {}\n", n, why);
+    }
     return exit_ok;
 }
 

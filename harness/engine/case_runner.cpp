@@ -209,7 +209,8 @@ report::case_result run_case_accepted(const catalog::case_def& c,
     auto hs = server_handshake(*s, c, scaled_timeouts(o).open, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;
-    if (obs.upgraded) {
+    obs.answered_otherwise = hs.answered_otherwise;
+    if (obs.upgraded || hs.answered_otherwise) {
         session sess(std::move(s), obs, session_for(c, o, peer_role::client, hs, r));
         run_session(sess, c, o, hs, 0, obs);
     } else {

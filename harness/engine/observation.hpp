@@ -16,6 +16,9 @@ struct observation {
     std::string connect_error;
     // The opening handshake ended in a valid 101: the WebSocket phase ran.
     bool upgraded = false;
+    // wsspec, as the server, answered a non-101 the case asked for and went on as a WebSocket
+    // server (handshake_outcome::answered_otherwise): judged like an opened connection.
+    bool answered_otherwise = false;
     std::string handshake_error; // why not, when not
     // The case requires an extension the peer declined (Autobahn's UNIMPLEMENTED).
     bool unimplemented = false;

@@ -32,6 +32,10 @@ struct handshake_outcome {
     std::string request, response;          // for the report
     std::uint8_t allowed_rsv = 0;           // RSV bits the negotiated extensions use
     std::optional<deflate::params> deflate; // permessage-deflate as negotiated (RFC 7692)
+    // wsspec as the server answered with a non-101 status the case asked for: it still acts as
+    // the server of a WebSocket connection, so a client that took the answer for an upgrade
+    // shows it (by echoing) and one that did not closes the connection.
+    bool answered_otherwise = false;
 };
 
 // Writes `first_frames` in the same TCP write as the request (a case's with_first_frame).

@@ -166,21 +166,21 @@ bool outcome_matches(const catalog::case_def& c, const catalog::event_list& expe
 judgement judge(const catalog::case_def& c, const observation& o) {
     const bool judges_http =
         c.observes(event::kind::http_response) || c.observes(event::kind::http_request);
-    if (!o.upgraded && !judges_http)
+    const bool opened = o.upgraded || o.answered_otherwise;
+    if (!opened && !judges_http)
         return {verdict::failed, verdict::failed,
                 "the WebSocket opening handshake was never completed: " + o.handshake_error};
     if (c.informational) return {verdict::informational, verdict::informational, ""};
 
     auto [behavior, behavior_reason] = judge_events(c, o);
     std::pair<verdict, std::string> close;
-    if (o.upgraded && o.unimplemented) {
+    if (opened && o.unimplemented) {
         // The extension was declined and the harness closed at once (Autobahn): the closing
         // handshake is judged as a harness close, whatever the case expected of the peer.
         catalog::case_def as_declined = c;
         as_declined.close = catalog::close_expectation{};
         close = judge_close(as_declined, o);
-    } else if (o.upgraded &&
-               (behavior == verdict::non_strict || behavior == verdict::informational) &&
+    } else if (opened && (behavior == verdict::non_strict || behavior == verdict::informational) &&
                c.close.by == close_expectation::endpoint::peer && o.closed_by_me) {
         // The peer tolerated what it could have refused (an outcome the case lists below OK) and
         // carried on, so the harness ended the connection at the case timer (close 1001): that
@@ -189,8 +189,7 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         carried_on.close = catalog::close_expectation{};
         carried_on.close.codes = {1000, 1001};
         close = judge_close(carried_on, o);
-    } else if (o.upgraded &&
-               (behavior == verdict::non_strict || behavior == verdict::informational) &&
+    } else if (opened && (behavior == verdict::non_strict || behavior == verdict::informational) &&
                c.close.by == close_expectation::endpoint::harness && !o.closed_by_me &&
                !o.received.empty() && o.received.back().type == event::kind::close) {
         // The peer closed as an outcome the case lists below OK says it may (a limit of its own,
@@ -201,14 +200,14 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         closed_by_peer.close.clean = false;
         closed_by_peer.close.codes = {o.received.back().code.value_or(1000)};
         close = judge_close(closed_by_peer, o);
-    } else if (o.upgraded && c.close.by == close_expectation::endpoint::none &&
+    } else if (opened && c.close.by == close_expectation::endpoint::none &&
                behavior != verdict::failed) {
         // A 101 the case lists below OK (a server that also speaks another version): the harness
         // closed at once, and that closing handshake is judged.
         catalog::case_def accepted = c;
         accepted.close = catalog::close_expectation{};
         close = judge_close(accepted, o);
-    } else if (o.upgraded)
+    } else if (opened)
         close = judge_close(c, o);
     else if (c.close.by == close_expectation::endpoint::none ||
              (judges_http && behavior != verdict::failed))
@@ -228,7 +227,7 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         behavior = verdict::failed;
         behavior_reason = close_reason;
     }
-    if (c.wrong_endpoint_fatal && o.upgraded &&
+    if (c.wrong_endpoint_fatal && opened &&
         (c.close.by == close_expectation::endpoint::harness) != o.closed_by_me) {
         behavior = verdict::failed;
         behavior_reason = close_reason;

@@ -48,7 +48,7 @@ server::client_options client_of(const std::string& url, const std::string& agen
     return o;
 }
 
-TEST(ClientConformance, TheClientRoleHoldsAutobahnsCategoriesOneToTen) {
+TEST(ClientConformance, TheClientRoleHoldsAutobahnsCategoriesOneToTenAndClientOnlyCases) {
     auto cases = client_cases();
     std::map<std::string, std::size_t> per_group;
     for (const auto& c : cases)
@@ -63,6 +63,8 @@ TEST(ClientConformance, TheClientRoleHoldsAutobahnsCategoriesOneToTen) {
     EXPECT_EQ(per_group["7"], 37u);
     EXPECT_EQ(per_group["9"], 54u);
     EXPECT_EQ(per_group["10"], 1u);
+    // And the rules only a client has (cases/rfc6455/client-only.json).
+    EXPECT_EQ(per_group["client"], 12u);
 }
 
 TEST(ClientConformance, EveryClientRoleCasePassesAgainstTheReferenceClient) {

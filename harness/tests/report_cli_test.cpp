@@ -392,7 +392,8 @@ TEST(ServeCasesCli, SpecFileServesTheClientLoopAndWritesReportsOnStop) {
 // not 1007 (6.x: behaviorClose WRONG CODE, as Autobahn's category 6 judges it).
 TEST(BrowserCli, HeadlessChromiumRunsTheLoopAndGetsItsVerdicts) {
     auto d = temp_dir("browser-client");
-    auto o = wsspec_cli("browser -q -c '1.*,2.*,3.*,4.*,5.*,10.*,6.3.1,7.9.1' --format json -o " +
+    auto o = wsspec_cli("browser -q -c '1.*,2.*,3.*,4.*,5.*,10.*,client.*,6.3.1,7.9.1' --format "
+                        "json -o " +
                             d.string() + " --timeout 120",
                         180);
     EXPECT_EQ(o.code, 1) << o.output; // the two findings
@@ -400,7 +401,7 @@ TEST(BrowserCli, HeadlessChromiumRunsTheLoopAndGetsItsVerdicts) {
     ASSERT_EQ(j["targets"].size(), 1u) << o.output;
     const auto& t = j["targets"][0];
     EXPECT_EQ(t["agent"], "chromium");
-    EXPECT_EQ(t["cases"].size(), 67u);
+    EXPECT_EQ(t["cases"].size(), 79u);
     // Like every client that echoes from an event loop, it may fail the connection on a bad
     // frame before echoing the valid message sent just ahead of it: NON-STRICT, as listed.
     const std::set<std::string> may_be_non_strict = {"3.2",   "3.3",   "3.4",   "4.1.3", "4.1.4",
