@@ -426,7 +426,9 @@ handshake_outcome server_handshake(transport::stream& s, const catalog::case_def
                              true);
         auto head = handshake::parse_http_head(answer, handshake::head_kind::response);
         obs.upgraded = head.status == handshake_status::complete && head.head.status_code == 101;
-        h.answered_otherwise = !obs.upgraded && c.handshake.response.status.has_value();
+        // (A case that wants no connection, "by": "none", ends with the answer.)
+        h.answered_otherwise = !obs.upgraded && c.handshake.response.status.has_value() &&
+                               c.close.by != catalog::close_expectation::endpoint::none;
         if (!obs.upgraded && !h.answered_otherwise)
             obs.handshake_error = "the case answered the request without a 101";
     }

@@ -257,13 +257,15 @@ void case_server::state::serve(std::unique_ptr<transport::stream> s) {
                 log(fmt::format("reports written for {} agent(s) into {}", reports().size(),
                                 o.out_dir));
         }
-        answer(std::move(rest), "");
+        // Asked for before the answer, so a client that sees the close sees a stopping server
+        // (stop() still lets this connection finish).
         if (req.shutdown) stop_requested = true;
+        answer(std::move(rest), "");
         return;
     }
     case command::stop_server:
-        answer(std::move(rest), "");
         stop_requested = true;
+        answer(std::move(rest), "");
         return;
     default: break;
     }
