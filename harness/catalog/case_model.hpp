@@ -170,6 +170,16 @@ struct case_def {
     // After the case a new connection must complete a plain opening handshake: the server
     // survived what the case sent (a refused request, a huge declared length) and still serves.
     bool still_serves = false;
+    // What a case checks of a client beyond its events (client_checks in a case file); each one
+    // broken makes an OK behavior NON-STRICT, with the rule in the reason.
+    struct client_check_set {
+        bool fresh_masking_keys = false;  // no all-zero key, not one key on every frame (§5.3)
+        bool fresh_handshake_key = false; // a Sec-WebSocket-Key the agent never sent before (§4.1)
+        bool server_closes_first = false; // after the closing handshake the client waits (§7.1.1)
+        bool any() const {
+            return fresh_masking_keys || fresh_handshake_key || server_closes_first;
+        }
+    } client_checks;
     // The case's connection is one of this many opened at once: before its steps wsspec opens
     // the others, upgrades each and has it echo "Hello", and holds them open until the case
     // ends (limits.connections.1). {"echoes": N-1} says every other was served,

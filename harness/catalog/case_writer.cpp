@@ -224,6 +224,13 @@ json case_to_json(const case_def& c) {
     if (c.pongs_apart) j["pongs_apart"] = true;
     if (c.informational) j["informational"] = true;
     if (c.still_serves) j["still_serves"] = true;
+    if (c.client_checks.any()) {
+        nlohmann::json checks = nlohmann::json::array();
+        if (c.client_checks.fresh_masking_keys) checks.push_back("fresh_masking_keys");
+        if (c.client_checks.fresh_handshake_key) checks.push_back("fresh_handshake_key");
+        if (c.client_checks.server_closes_first) checks.push_back("server_closes_first");
+        j["client_checks"] = checks;
+    }
     if (c.connections > 1) j["connections"] = c.connections;
     if (!c.quirks.empty()) j["quirks"] = c.quirks;
     return j;

@@ -1,5 +1,7 @@
 #include "harness/engine/case_runner.hpp"
 
+#include "codec/handshake/server_request.hpp"
+
 #include <algorithm>
 
 #include "harness/engine/opening_handshake.hpp"
@@ -209,6 +211,11 @@ report::case_result run_case_accepted(const catalog::case_def& c,
     auto hs = server_handshake(*s, c, scaled_timeouts(o).open, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;
+    if (c.client_checks.fresh_handshake_key && o.handshake_key_seen) {
+        auto req = handshake::parse_client_request(hs.request);
+        if (req.status == handshake::handshake_status::complete)
+            obs.handshake_key_reused = o.handshake_key_seen(req.request.key);
+    }
     obs.answered_otherwise = hs.answered_otherwise;
     if (obs.upgraded || hs.answered_otherwise) {
         session sess(std::move(s), obs, session_for(c, o, peer_role::client, hs, r));

@@ -4,6 +4,7 @@
 // client when the peer under test is a server (run_case: it connects), and the server when the
 // peer is a client (run_case_accepted: the client connected to it).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct run_options {
     // Unset: twice the largest message the case can legitimately receive, plus 64 KiB, at
     // least 1 MiB (message_limit()), so a hostile peer cannot make wsspec hold gigabytes.
     std::optional<std::uint64_t> max_message;
+    // The peer is a client: has this agent sent this Sec-WebSocket-Key before? (serve-cases
+    // knows each agent's earlier handshakes; a case with fresh_handshake_key asks.)
+    std::function<bool(std::string_view key)> handshake_key_seen;
 };
 
 // The limit a case runs with (run_options::max_message).

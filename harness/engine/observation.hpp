@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "codec/mask.hpp"
 #include "harness/catalog/case_model.hpp"
 #include "reports/report.hpp"
 
@@ -44,6 +45,14 @@ struct observation {
     // What a step saw that the events do not say (a repeat step: which round trip went wrong,
     // and how); added to the reason of a verdict that is not OK.
     std::string step_detail;
+    // The client's masking keys (wsspec is the server), for client_checks.
+    std::uint64_t masked_frames = 0, zero_key_frames = 0;
+    std::optional<mask_key> first_key;
+    bool one_key = true; // every frame so far had first_key
+    // It closed TCP while wsspec held it open after the closing handshake.
+    bool peer_closed_first = false;
+    // Its Sec-WebSocket-Key was one it had sent before (fresh_handshake_key).
+    bool handshake_key_reused = false;
     double duration_ms = 0; // handshake done → TCP closed
     report::case_metrics metrics;
 };

@@ -385,8 +385,7 @@ void session::on_close(const message_result& r) {
         // RFC 6455 §7.1.1: the server closes TCP first. As the server, wsspec does it now; as
         // the client, the server must, in time if wsspec started the closing handshake.
         if (opt_.peer == peer_role::client) {
-            s_->close();
-            tcp_closed_ = true;
+            close_tcp_as_server();
         } else if (obs_.closed_by_me) {
             drop_timer_ = clock::now() + opt_.timeouts.drop;
         }
@@ -394,11 +393,31 @@ void session::on_close(const message_result& r) {
         // The peer started the closing handshake: echo its code (autobahn-python does).
         send_close(r.close.has_code ? std::optional<std::uint16_t>(r.close.code) : std::nullopt,
                    "");
-        if (opt_.peer == peer_role::client && !tcp_closed_) {
-            s_->close();
-            tcp_closed_ = true;
-        }
+        if (opt_.peer == peer_role::client && !tcp_closed_) close_tcp_as_server();
     }
+}
+
+// RFC 6455 §7.1.1: "the server [...] SHOULD close the underlying TCP connection first"; the
+// client "SHOULD wait for the server to close the connection". A case that checks the client
+// holds TCP open a while first and sees which side closes.
+void session::close_tcp_as_server() {
+    if (case_ && case_->client_checks.server_closes_first && !hold_timer_) {
+        hold_timer_ = clock::now() + opt_.timeouts.drop;
+        return;
+    }
+    s_->close();
+    tcp_closed_ = true;
+}
+
+// The client's key of the frame that just began (wsspec is the server), for client_checks.
+void session::note_mask_key() {
+    const mask_key key = assembler_.header().key;
+    ++obs_.masked_frames;
+    if (key == mask_key{}) ++obs_.zero_key_frames;
+    if (!obs_.first_key)
+        obs_.first_key = key;
+    else if (*obs_.first_key != key)
+        obs_.one_key = false;
 }
 
 void session::on_control(const message_result& r) {
@@ -455,8 +474,14 @@ void session::process(std::span<std::uint8_t> bytes) {
         switch (r.status) {
         case message_status::need_more: return;
         case message_status::error: on_violation(r.error, assembler_.error_offset()); return;
-        case message_status::data: on_message_chunk(r); break;
-        case message_status::control: on_control(r); break;
+        case message_status::data:
+            if (r.frame_begin && opt_.peer == peer_role::client) note_mask_key();
+            on_message_chunk(r);
+            break;
+        case message_status::control:
+            if (opt_.peer == peer_role::client) note_mask_key();
+            on_control(r);
+            break;
         }
     }
 }
@@ -490,8 +515,14 @@ void session::fire_due_timers() {
             send_close(std::nullopt, ""); // closeAfter: an empty close frame
         }
     }
+    if (hold_timer_ && now >= *hold_timer_) {
+        hold_timer_.reset();
+        log("TIMER", "closing TCP: the client waited for it");
+        s_->close();
+        tcp_closed_ = true;
+    }
     if (!tcp_closed_ && !case_timer_ && !close_timer_ && !drop_timer_ && !linger_timer_ &&
-        timer_kind_ != catalog::case_def::timer_kind::none)
+        !hold_timer_ && timer_kind_ != catalog::case_def::timer_kind::none)
         linger_timer_ = now + opt_.timeouts.close + opt_.timeouts.drop;
     if (linger_timer_ && now >= *linger_timer_) {
         linger_timer_.reset();
@@ -502,6 +533,10 @@ void session::fire_due_timers() {
 
 void session::on_tcp_end(transport::io_status status) {
     tcp_closed_ = true;
+    if (hold_timer_) {
+        hold_timer_.reset();
+        obs_.peer_closed_first = true;
+    }
     if (status == transport::io_status::reset) obs_.peer_reset = true;
     log("RX", fmt::format("TCP {}", transport::to_string(status)));
     if (!obs_.was_clean && obs_.not_clean_reason.empty())
@@ -515,7 +550,7 @@ void session::pump_until(clock::time_point until) {
         fire_due_timers();
         if (tcp_closed_) break;
         auto dl = until;
-        for (const auto& t : {case_timer_, close_timer_, drop_timer_, linger_timer_})
+        for (const auto& t : {case_timer_, close_timer_, drop_timer_, linger_timer_, hold_timer_})
             if (t && *t < dl) dl = *t;
         auto now = clock::now();
         if (now >= until) break;

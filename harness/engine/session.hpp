@@ -178,6 +178,11 @@ private:
     // Last resort once the case timer has fired and nothing else is armed (the peer replied
     // to nothing and keeps TCP open): the harness drops the connection, as Autobahn's kill would.
     std::optional<clock::time_point> linger_timer_;
+    // As the server, after the closing handshake, TCP held open this long to see whether the
+    // client closes it first (client_checks.server_closes_first).
+    std::optional<clock::time_point> hold_timer_;
+    void close_tcp_as_server();
+    void note_mask_key();
     catalog::case_def::timer_kind timer_kind_ = catalog::case_def::timer_kind::none;
     bool close_sent_ = false;
     bool close_received_ = false;

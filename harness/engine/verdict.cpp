@@ -146,6 +146,29 @@ std::string rule_of(const catalog::case_def& c) {
     return rule + ": \"" + q + "\"";
 }
 
+// The first client_checks rule the client broke, in words with its rule; "" when none.
+std::string broken_client_check(const catalog::case_def::client_check_set& checks,
+                                const observation& o) {
+    if (checks.fresh_masking_keys && o.zero_key_frames)
+        return fmt::format("the client masked {} of its {} frames with the all-zero key, which "
+                           "puts its bytes on the wire as they are (RFC 6455 §5.3: \"The masking "
+                           "key needs to be unpredictable\")",
+                           o.zero_key_frames, o.masked_frames);
+    if (checks.fresh_masking_keys && o.masked_frames >= 2 && o.one_key)
+        return fmt::format("the client masked all of its {} frames with one key (RFC 6455 §5.3: "
+                           "\"When preparing a masked frame, the client MUST pick a fresh masking "
+                           "key from the set of allowed 32-bit values.\")",
+                           o.masked_frames);
+    if (checks.fresh_handshake_key && o.handshake_key_reused)
+        return "the client sent a Sec-WebSocket-Key it had sent in an earlier opening handshake "
+               "(RFC 6455 §4.1: \"The nonce MUST be selected randomly for each connection.\")";
+    if (checks.server_closes_first && o.peer_closed_first)
+        return "the client closed TCP after the closing handshake instead of waiting for the "
+               "server to (RFC 6455 §7.1.1: \"when a client is instructed to do the same, it "
+               "SHOULD wait for a TCP Close from the server.\")";
+    return "";
+}
+
 } // namespace
 
 bool outcome_matches(const catalog::case_def& c, const catalog::event_list& expected,
@@ -231,6 +254,12 @@ judgement judge(const catalog::case_def& c, const observation& o) {
         (c.close.by == close_expectation::endpoint::harness) != o.closed_by_me) {
         behavior = verdict::failed;
         behavior_reason = close_reason;
+    }
+    if (behavior == verdict::ok && c.client_checks.any()) {
+        if (auto why = broken_client_check(c.client_checks, o); !why.empty()) {
+            behavior = verdict::non_strict;
+            behavior_reason = why;
+        }
     }
     if (behavior != verdict::ok && !o.step_detail.empty())
         behavior_reason = join(behavior_reason, o.step_detail);

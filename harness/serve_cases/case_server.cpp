@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -100,6 +101,10 @@ struct case_server::state {
     // Cases running now: /updateReports waits for them (a client's loop asks for the reports as
     // soon as its last case's connection closes, while that case is still being judged).
     std::size_t in_flight = 0;
+    // Every Sec-WebSocket-Key seen in an opening request, whatever the path or agent: a client
+    // that sends one again (fresh_handshake_key) reuses its nonce; two random 16-byte nonces are
+    // never equal by chance.
+    std::set<std::string> handshake_keys;
     bool idle_within(std::chrono::milliseconds limit) const {
         std::unique_lock lock(results_mu);
         return results_cv.wait_for(lock, limit, [&] { return in_flight == 0; });
@@ -244,6 +249,11 @@ void case_server::state::serve(std::unique_ptr<transport::stream> s) {
         log(fmt::format("{}: {}: {}", peer, target, req.error));
         return reply(400, "Bad Request", "text/plain", target + ": " + req.error + "\n");
     }
+    bool key_reused = false;
+    if (auto key = handshake::find_field(h, "Sec-WebSocket-Key"); key && !key->empty()) {
+        std::lock_guard lock(results_mu);
+        key_reused = !handshake_keys.insert(std::string(*key)).second;
+    }
     auto rest = std::make_unique<transport::prefixed_stream>(std::move(s), std::move(head));
     switch (req.what) {
     case command::get_case_count: return answer(std::move(rest), std::to_string(o.cases.size()));
@@ -305,7 +315,9 @@ void case_server::state::serve(std::unique_ptr<transport::stream> s) {
         std::lock_guard lock(results_mu);
         ++in_flight;
     }
-    auto r = engine::run_case_accepted(c, std::move(rest), o.run);
+    engine::run_options run = o.run;
+    run.handshake_key_seen = [key_reused](std::string_view) { return key_reused; };
+    auto r = engine::run_case_accepted(c, std::move(rest), run);
     record(req.agent, peer, *index, std::move(r), false);
 }
 

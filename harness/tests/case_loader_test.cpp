@@ -773,7 +773,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "rfc, quote, requirement, note, roles, headers, handshake, extensions, steps, "
                   "timer, expect, close, close_failure_fatal, wrong_endpoint_fatal, "
                   "suppress_close, close_after_events, pongs_apart, informational, still_serves, "
-                  "connections, "
+                  "client_checks, connections, "
                   "quirks, params, "
                   "cross, use)"},
         error_row{R"j({"title": null})j", "f.json: case t.1: missing field 'title'"},
@@ -924,6 +924,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: connections: expected a count from 2 to 1024"},
         error_row{R"j({"connections": 4, "roles": ["client"]})j",
                   "f.json: case t.1: connections: only a case testing servers opens connections"},
+        error_row{R"j({"client_checks": ["fresh_masking_keys"]})j",
+                  "f.json: case t.1: client_checks: only a case for clients alone (\"roles\": "
+                  "[\"client\"]) checks a client"},
+        error_row{R"j({"client_checks": ["fresh_keys"], "roles": ["client"]})j",
+                  "f.json: case t.1: client_checks: 'fresh_keys' is not a check "
+                  "(fresh_masking_keys, fresh_handshake_key, server_closes_first)"},
+        error_row{R"j({"client_checks": "fresh_masking_keys", "roles": ["client"]})j",
+                  "f.json: case t.1: client_checks: expected a list of check names"},
         error_row{R"j({"still_serves": "yes"})j",
                   "f.json: case t.1: still_serves: expected true or false, got \"yes\""},
         error_row{R"j({"expect": {"OK": [[{"http_response": {"status": "4xy"}}]]}})j",

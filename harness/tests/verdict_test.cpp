@@ -584,5 +584,52 @@ TEST(Verdict, APeerThatCarriesOnAtANonStrictOutcomeIsJudgedOnTheHarnessClose) {
     EXPECT_EQ(j.behavior_close, verdict::ok) << j.reason;
 }
 
+// client_checks: a client whose events are right but which broke one of them is NON-STRICT,
+// with the rule; a case without the check, or a client within it, stays OK.
+TEST(Verdict, ClientChecksMakeAnOkBehaviorNonStrict) {
+    auto c = echo_case();
+    c.roles = {catalog::peer_role::client};
+    auto o = clean_close_by_harness({message("Hello")});
+    o.peer = catalog::peer_role::client;
+    o.masked_frames = 3;
+    o.first_key = mask_key{1, 2, 3, 4};
+    o.one_key = true;
+    EXPECT_EQ(judge(c, o).behavior, verdict::ok); // no check asked for
+    c.client_checks.fresh_masking_keys = true;
+    auto j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict);
+    EXPECT_NE(j.reason.find("masked all of its 3 frames with one key (RFC 6455 §5.3"),
+              std::string::npos)
+        << j.reason;
+    o.one_key = false;
+    o.zero_key_frames = 1;
+    j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict);
+    EXPECT_NE(j.reason.find("1 of its 3 frames with the all-zero key"), std::string::npos);
+    o.zero_key_frames = 0;
+    EXPECT_EQ(judge(c, o).behavior, verdict::ok);
+    o.masked_frames = 1; // one frame, one key: nothing to tell
+    o.one_key = true;
+    EXPECT_EQ(judge(c, o).behavior, verdict::ok);
+
+    c.client_checks = {};
+    c.client_checks.fresh_handshake_key = true;
+    o.handshake_key_reused = true;
+    j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict);
+    EXPECT_NE(j.reason.find("§4.1"), std::string::npos);
+
+    c.client_checks = {};
+    c.client_checks.server_closes_first = true;
+    o.peer_closed_first = true;
+    j = judge(c, o);
+    EXPECT_EQ(j.behavior, verdict::non_strict);
+    EXPECT_NE(j.reason.find("§7.1.1"), std::string::npos);
+    EXPECT_EQ(j.behavior_close, verdict::ok);
+    // A FAILED behavior stays FAILED: the checks only refine an OK.
+    o.received.clear();
+    EXPECT_EQ(judge(c, o).behavior, verdict::failed);
+}
+
 } // namespace
 } // namespace wsspec::engine

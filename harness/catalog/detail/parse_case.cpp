@@ -252,6 +252,28 @@ result<void> parse_flags(const json& j, const where& w, case_def& c) {
             return w.at("close_after_events").error("expected a whole number of events");
         c.close_after_events = static_cast<std::uint32_t>(*n);
     }
+    if (j.contains("client_checks")) {
+        const auto at = w.at("client_checks");
+        auto names = get_strings(j["client_checks"], at,
+                                 "check names (\"fresh_masking_keys\", \"fresh_handshake_key\", "
+                                 "\"server_closes_first\")");
+        if (!names) return names.error();
+        if (c.applies_to(peer_role::server))
+            return at.error(
+                "only a case for clients alone (\"roles\": [\"client\"]) checks a client");
+        for (const auto& n : *names) {
+            if (n == "fresh_masking_keys")
+                c.client_checks.fresh_masking_keys = true;
+            else if (n == "fresh_handshake_key")
+                c.client_checks.fresh_handshake_key = true;
+            else if (n == "server_closes_first")
+                c.client_checks.server_closes_first = true;
+            else
+                return at.error("'" + n +
+                                "' is not a check (fresh_masking_keys, "
+                                "fresh_handshake_key, server_closes_first)");
+        }
+    }
     if (j.contains("connections")) {
         auto n = get_unsigned(j["connections"], w.at("connections"), 1024);
         if (!n || *n < 2) return w.at("connections").error("expected a count from 2 to 1024");

@@ -32,6 +32,7 @@ using transport::io_status;
 // Drain after a close on stop(): the server is going away, the courtesy can be short.
 constexpr auto stop_drain = 100ms;
 constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::chrono::milliseconds client_wait_for_close{10'000};
 // Buffers grown by one big message are given back afterwards.
 constexpr std::size_t keep_capacity = 1 << 20;
 
@@ -267,8 +268,11 @@ void server_connection::begin_draining(time_point now) {
     if (!awaiting_server_close_) sock_.shutdown_write();
     state_ = state::draining;
     begin_ = end_ = 0;
-    drain_deadline_ =
-        now + (stopping_ ? std::chrono::milliseconds(stop_drain) : opt_.drain_timeout);
+    // As the client it waits longer: the server is the one to close TCP (RFC 6455 §7.1.1), and
+    // a client "MAY initiate the TCP Close" only after "a reasonable amount of time".
+    drain_deadline_ = now + (stopping_                ? std::chrono::milliseconds(stop_drain)
+                             : awaiting_server_close_ ? client_wait_for_close
+                                                      : opt_.drain_timeout);
 }
 
 void server_connection::finish() {
