@@ -5,7 +5,7 @@
 namespace wsspec::server {
 namespace {
 
-constexpr std::array<quirk_info, 59> quirk_table{{
+constexpr std::array<quirk_info, 61> quirk_table{{
     {quirk::accept_unmasked, "accept-unmasked",
      "accepts client frames that are not masked instead of failing the connection", "5.1"},
     {quirk::ignore_rsv, "ignore-rsv",
@@ -162,6 +162,9 @@ constexpr std::array<quirk_info, 59> quirk_table{{
      "the client closes TCP as soon as the closing handshake is done instead of waiting for the "
      "server to close it",
      "7.1.1"},
+    {quirk::client_no_host, "no-host", "the client's opening request has no Host field", "4.1"},
+    {quirk::client_version_8, "version-8",
+     "the client asks for Sec-WebSocket-Version 8 (a draft) instead of 13", "4.1"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -220,7 +223,9 @@ quirk_role role_of(quirk q) noexcept {
     case quirk::client_accept_any_status:
     case quirk::client_ignore_upgrade:
     case quirk::client_accept_unoffered:
-    case quirk::client_close_tcp_first: return quirk_role::client;
+    case quirk::client_close_tcp_first:
+    case quirk::client_no_host:
+    case quirk::client_version_8: return quirk_role::client;
     default: return quirk_role::both;
     }
 }

@@ -76,6 +76,8 @@ enum class quirk : std::uint8_t {
     client_ignore_upgrade,
     client_accept_unoffered,
     client_close_tcp_first,
+    client_no_host,
+    client_version_8,
 };
 
 // Which peer a quirk can be switched on for: the reference server (`wsspec serve`, `run`), the

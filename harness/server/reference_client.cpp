@@ -65,8 +65,15 @@ result<void> run_client_connection(const client_options& o, const std::string& t
 
 result<client_summary> run_client_loop(const client_options& o) {
     client_summary out;
+    // The quirks that make a request invalid break the cases' connections, not the loop's
+    // plumbing: a client that sends no Host would never learn the case count, and no case could
+    // show it. (same-handshake-key stays: its nonce repeats from the first connection on.)
+    client_options plain = o;
+    std::erase_if(plain.quirks, [](quirk q) {
+        return q == quirk::client_no_host || q == quirk::client_version_8;
+    });
     std::string count_text;
-    if (auto r = run_client_connection(o, "/getCaseCount",
+    if (auto r = run_client_connection(plain, "/getCaseCount",
                                        [&](std::string_view m) { count_text.assign(m); });
         !r)
         return make_error("cannot reach the fuzzingserver at " + host_field(o.server) + ": " +
@@ -89,7 +96,7 @@ result<client_summary> run_client_loop(const client_options& o) {
         if (o.on_case) o.on_case(i, count);
     }
     if (o.update_reports)
-        if (auto r = run_client_connection(o, "/updateReports?agent=" + agent); !r)
+        if (auto r = run_client_connection(plain, "/updateReports?agent=" + agent); !r)
             return r.error();
     return out;
 }

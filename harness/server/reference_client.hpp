@@ -39,7 +39,8 @@ struct client_summary {
 };
 
 // Runs the loop; an error when the server cannot be reached or does not answer /getCaseCount
-// with a number. A case that goes wrong is the server's to judge, not an error here.
+// with a number. A case that goes wrong is the server's to judge, not an error here. The quirks
+// that make a request invalid (no-host, version-8) apply to the /runCase connections only.
 result<client_summary> run_client_loop(const client_options& o);
 
 // One connection to `target` on the server: the opening handshake, then echo (or hand each

@@ -401,7 +401,7 @@ TEST(BrowserCli, HeadlessChromiumRunsTheLoopAndGetsItsVerdicts) {
     ASSERT_EQ(j["targets"].size(), 1u) << o.output;
     const auto& t = j["targets"][0];
     EXPECT_EQ(t["agent"], "chromium");
-    EXPECT_EQ(t["cases"].size(), 82u);
+    EXPECT_EQ(t["cases"].size(), 83u);
     // Like every client that echoes from an event loop, it may fail the connection on a bad
     // frame before echoing the valid message sent just ahead of it: NON-STRICT, as listed.
     const std::set<std::string> may_be_non_strict = {"3.2",   "3.3",   "3.4",   "4.1.3", "4.1.4",

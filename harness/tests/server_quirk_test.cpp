@@ -41,7 +41,7 @@ TEST(ReferenceServerQuirkTable, NamesAreUniqueAndRoundTrip) {
         EXPECT_EQ(&info(qi.id), &qi);
         EXPECT_FALSE(qi.breaks.empty()) << qi.name;
     }
-    EXPECT_EQ(all_quirks().size(), 59u);
+    EXPECT_EQ(all_quirks().size(), 61u);
     EXPECT_EQ(parse_quirk("ignore-rsv"), quirk::ignore_rsv);
     EXPECT_EQ(info(quirk::accept_unmasked).rfc_section, "5.1");
     EXPECT_EQ(info(quirk::late_pong).rfc_section, "5.5.2");

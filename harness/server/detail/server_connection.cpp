@@ -112,6 +112,8 @@ void server_connection::start(time_point now) {
                 b = static_cast<std::uint8_t>(rng_());
         request_.target = client_->target;
         request_.host = client_->host;
+        request_.omit_host = q_.has(quirk::client_no_host);
+        if (q_.has(quirk::client_version_8)) request_.version = "8";
         request_.key = handshake::base64_encode(nonce);
         const std::string request = handshake::build_client_request(request_);
         out_.insert(out_.end(), request.begin(), request.end());
