@@ -24,6 +24,7 @@
 #include "harness/process/child_process.hpp"
 #include "harness/serve_cases/case_server.hpp"
 #include "harness/transport/listener.hpp"
+#include "harness/transport/test_cert.hpp"
 
 #ifndef WSSPEC_INTEROP_DIR
 #error "WSSPEC_INTEROP_DIR (the tests/interop folder) must be defined by the build"
@@ -418,14 +419,20 @@ protected:
         if (server_) server_->stop();
     }
 
-    // Serves every client-role case, runs `argv` + URL + AGENT to its end, returns its report.
-    report::run_report run_loop(std::vector<std::string> argv, const std::string& agent) {
+    // Serves the client-role cases (those matching `only`, else all), runs `argv` + URL + AGENT
+    // to its end, returns its report.
+    report::run_report run_loop(std::vector<std::string> argv, const std::string& agent,
+                                std::optional<transport::tls_server_options> tls = std::nullopt,
+                                const std::string& only = "") {
         auto all = catalog::load_catalog("", false);
         EXPECT_TRUE(all.has_value());
         serve_cases::case_server_options o;
         o.port = 0;
+        o.tls = std::move(tls);
         for (auto& c : *all)
-            if (c.applies_to(catalog::peer_role::client)) o.cases.push_back(std::move(c));
+            if (c.applies_to(catalog::peer_role::client) &&
+                (only.empty() || engine::glob_match(only, c.id)))
+                o.cases.push_back(std::move(c));
         count_ = o.cases.size();
         auto s = serve_cases::case_server::start(std::move(o));
         EXPECT_TRUE(s.has_value());
@@ -501,6 +508,26 @@ TEST_F(InteropClientLoop, PythonWebsocketsClientPassesWithItsDocumentedNonStrict
                 << verdicts(r);
         else
             EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
+        EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
+    }
+}
+
+// serve-cases over TLS (wss://, as a fuzzingserver.json with key and cert serves it): the same
+// verdicts, TLS carries the frames as it carries any others.
+TEST_F(InteropClientLoop, PythonWebsocketsClientOverTls) {
+    const std::string py = python_with_websockets();
+    if (py.empty()) GTEST_SKIP() << "no python3 with the websockets module";
+    auto cert = transport::generate_self_signed("wsspec serve-cases test", {"127.0.0.1"});
+    ASSERT_TRUE(cert.has_value()) << cert.error().message;
+    transport::tls_server_options tls;
+    tls.cert_pem = cert->cert_pem;
+    tls.key_pem = cert->key_pem;
+    auto rep = run_loop({py, interop_dir + "/websockets-fuzzingserver-client.py"}, "websockets-tls",
+                        tls, "1.*");
+    ASSERT_EQ(rep.cases.size(), 16u);
+    EXPECT_EQ(server_->url().rfind("wss://", 0), 0u);
+    for (const auto& r : rep.cases) {
+        EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
         EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
     }
 }
