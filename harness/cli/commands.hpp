@@ -35,6 +35,7 @@ struct run_args {
     unsigned long long seed = 1;
     std::vector<std::string> quirks; // for the built-in server
     bool quiet = false;
+    bool verbose = false; // -v: case durations
 };
 int run_command(const run_args& a, const std::atomic<bool>& interrupted);
 

@@ -78,4 +78,38 @@ void print_summary(std::FILE* out, const report::run_report& r) {
     if (r.interrupted) fmt::print(out, "interrupted: the report holds the cases that ran\n");
 }
 
+void print_durations(std::FILE* out, const report::run_report& r, std::size_t slowest) {
+    if (r.cases.empty()) return;
+    struct bucket {
+        const char* label;
+        double below_ms;
+        std::size_t n = 0;
+    };
+    bucket buckets[] = {{"< 1 ms", 1},        {"1-10 ms", 10},   {"10-100 ms", 100},
+                        {"100 ms-1 s", 1000}, {"1-10 s", 10000}, {">= 10 s", 1e300}};
+    for (const auto& c : r.cases)
+        for (auto& b : buckets)
+            if (c.duration_ms < b.below_ms) {
+                ++b.n;
+                break;
+            }
+    std::size_t most = 0;
+    for (const auto& b : buckets)
+        most = std::max(most, b.n);
+    fmt::print(out, "\ncase durations\n");
+    for (const auto& b : buckets) {
+        const std::size_t bar = most ? (b.n * 40 + most - 1) / most : 0;
+        fmt::print(out, "  {:<11} {:>5}  {}\n", b.label, b.n, std::string(bar, '#'));
+    }
+    std::vector<const report::case_result*> order;
+    for (const auto& c : r.cases)
+        order.push_back(&c);
+    std::sort(order.begin(), order.end(),
+              [](auto* a, auto* b) { return a->duration_ms > b->duration_ms; });
+    order.resize(std::min(order.size(), slowest));
+    fmt::print(out, "slowest\n");
+    for (const auto* c : order)
+        fmt::print(out, "  {:<12} {:>9.1f} ms  {}\n", c->id, c->duration_ms, c->title);
+}
+
 } // namespace wsspec::cli

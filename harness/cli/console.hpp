@@ -26,4 +26,8 @@ private:
 
 void print_summary(std::FILE* out, const report::run_report& r);
 
+// `run -v`: how long the cases took — a histogram by decade and the slowest ones, so what sets
+// the wall time of a run is visible.
+void print_durations(std::FILE* out, const report::run_report& r, std::size_t slowest = 10);
+
 } // namespace wsspec::cli

@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
     run->add_option("--quirk", ra.quirks,
                     "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
     run->add_flag("-q,--quiet", ra.quiet, "Only the lines of cases that did not pass");
+    run->add_flag("-v,--verbose", ra.verbose,
+                  "After each target: a histogram of case durations and the slowest cases");
 
     report_args rpa;
     auto* rep = app.add_subcommand(

@@ -307,6 +307,7 @@ int run_targets(const run_args& a, const run_inputs& in, std::vector<target_plan
         for (std::size_t i = 0; i < plans.size(); ++i) {
             heading(plans[i]);
             if (plans[i].error.empty()) print_summary(stdout, reports[i]);
+            if (plans[i].error.empty() && a.verbose) print_durations(stdout, reports[i]);
             worst = std::max(worst, codes[i]);
         }
     } else {
@@ -315,6 +316,7 @@ int run_targets(const run_args& a, const run_inputs& in, std::vector<target_plan
             reports.push_back(blank_report(a, p));
             worst = std::max(worst, run_target(a, p, reports.back(), interrupted));
             if (p.error.empty()) print_summary(stdout, reports.back());
+            if (p.error.empty() && a.verbose) print_durations(stdout, reports.back());
             if (interrupted) break;
         }
     }

@@ -352,5 +352,24 @@ TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     fs::remove_all(d);
 }
 
+// -v shows what set the wall time: every case in a duration bucket, then the slowest by name.
+TEST(Cli, VerboseShowsCaseDurationsAndTheSlowestCases) {
+    auto o = wsspec_cli("run -q -v -c '1.1.1,2.1,9.7.1'");
+    EXPECT_EQ(o.code, 0) << o.output;
+    auto at = o.output.find("case durations\n");
+    ASSERT_NE(at, std::string::npos) << o.output;
+    std::size_t counted = 0;
+    for (const char* label :
+         {"< 1 ms", "1-10 ms", "10-100 ms", "100 ms-1 s", "1-10 s", ">= 10 s"}) {
+        auto line = o.output.find(std::string("  ") + label, at);
+        ASSERT_NE(line, std::string::npos) << label << "\n" << o.output;
+        counted += std::stoul(o.output.substr(line + 2 + std::string(label).size()));
+    }
+    EXPECT_EQ(counted, 3u) << o.output;
+    auto slowest = o.output.find("slowest\n  9.7.1 ", at);
+    EXPECT_NE(slowest, std::string::npos) << "9.7.1 (1000 round trips) is the slowest:\n"
+                                          << o.output;
+}
+
 } // namespace
 } // namespace wsspec
