@@ -145,6 +145,12 @@ report::case_result blank_result(const catalog::case_def& c) {
 
 report::case_result run_case(const catalog::case_def& c, const run_options& o) {
     report::case_result r = blank_result(c);
+    if (!c.applies_to(peer_role::server)) {
+        // Its steps are a server's to send: against a server it would test nothing.
+        r.behavior = r.behavior_close = report::verdict::error;
+        r.reason = "case " + c.id + " tests clients: serve it with `wsspec serve-cases`";
+        return r;
+    }
     observation obs;
     auto started = clock::now();
     auto s = transport::connect(o.target, o.tls, started + scaled_timeouts(o).open);

@@ -57,7 +57,7 @@ std::chrono::milliseconds settle_time(const run_options& o, double handshake_rtt
 report::case_result blank_result(const catalog::case_def& c);
 
 // The peer is a server. Never throws; a harness-side failure (connect, TLS) is behavior ERROR
-// with the reason.
+// with the reason, and so is a case for clients alone.
 report::case_result run_case(const catalog::case_def& c, const run_options& o);
 
 // The peer is a client that connected on `s`; o.target is not used.
