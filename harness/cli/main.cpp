@@ -36,6 +36,12 @@ void add_tls_options(CLI::App* cmd, wsspec::transport::tls_client_options& tls) 
     cmd->add_option("--sni", tls.sni, "TLS server name to send");
 }
 
+// A flag that may be repeated, one value each time ("-H a -H b"). CLI11 lets a vector option
+// take every argument after it, which would swallow the URLs that follow ("-H 'X: y' ws://…").
+CLI::Option* one_each(CLI::Option* o) {
+    return o->allow_extra_args(false);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -48,18 +54,16 @@ int main(int argc, char** argv) {
     auto* run = app.add_subcommand(
         "run", "Run the conformance catalog against URLs (none: the built-in server)");
     run->add_option("url", ra.urls, "ws:// or wss:// URLs of the servers under test");
-    run->add_option("--agent", ra.agents,
-                    "Name of the agent at each URL, in order (default: its Server header, "
-                    "else the URL)")
-        ->allow_extra_args(false); // one name per --agent: the URLs after it stay URLs
+    one_each(run->add_option("--agent", ra.agents,
+                             "Name of the agent at each URL, in order (default: its Server "
+                             "header, else the URL)"));
     run->add_option("--spec", ra.spec,
                     "Read an Autobahn fuzzingclient.json: servers, cases, exclude-cases, "
                     "exclude-agent-cases, outdir");
-    run->add_option("--format", ra.formats,
-                    "Report formats, comma-separated: json (report.json, the default), autobahn "
-                    "(index.json + one file per case), html (index.html), junit (junit.xml), md "
-                    "(summary.md)")
-        ->allow_extra_args(false);
+    one_each(run->add_option("--format", ra.formats,
+                             "Report formats, comma-separated: json (report.json, the default), "
+                             "autobahn (index.json + one file per case), html (index.html), junit "
+                             "(junit.xml), md (summary.md)"));
     run->add_flag("--side-by-side", ra.side_by_side,
                   "Run every target at once (each with its own -j) instead of one after another");
     run->add_option("--baseline", ra.baseline,
@@ -89,11 +93,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1.0, 100.0));
     run->add_option("--seed", ra.seed, "Seed for masking keys and handshake nonces");
     add_tls_options(run, ra.tls);
-    run->add_option("-H,--header", ra.headers, "Extra handshake header \"Name: value\"");
+    one_each(run->add_option("-H,--header", ra.headers, "Extra handshake header \"Name: value\""));
     run->add_option("--origin", ra.origin, "Origin header");
-    run->add_option("--subprotocol", ra.subprotocols, "Offer this subprotocol");
-    run->add_option("--quirk", ra.quirks,
-                    "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
+    one_each(run->add_option("--subprotocol", ra.subprotocols, "Offer this subprotocol"));
+    one_each(
+        run->add_option("--quirk", ra.quirks,
+                        "Built-in server only: switch on a quirk (see `wsspec list --quirks`)"));
     run->add_flag("-q,--quiet", ra.quiet, "Only the lines of cases that did not pass");
     run->add_flag("-v,--verbose", ra.verbose,
                   "After each target: a histogram of case durations and the slowest cases");
@@ -103,7 +108,8 @@ int main(int argc, char** argv) {
         "report", "Render saved report.json files again (several: their agents side by side)");
     rep->add_option("file", rpa.files, "report.json files (and a load.json for its histogram)")
         ->required();
-    rep->add_option("--format", rpa.formats, "json, autobahn, html, junit, md (comma-separated)")
+    one_each(rep->add_option("--format", rpa.formats,
+                             "json, autobahn, html, junit, md (comma-separated)"))
         ->required();
     rep->add_option("-o,--out", rpa.out_dir, "Directory to write into (default: .)");
     rep->add_option("--baseline", rpa.baseline, "Show what changed against this baseline");
@@ -141,8 +147,8 @@ int main(int argc, char** argv) {
     serve->add_option("-p,--port", sa.port, "Port (default 9001; 0 picks one)");
     serve->add_option("--tls-cert", sa.tls_cert, "Serve wss:// with this certificate (PEM)");
     serve->add_option("--tls-key", sa.tls_key, "... and this key (PEM)");
-    serve->add_option("--quirk", sa.quirks,
-                      "Break one RFC rule on purpose (see `wsspec list --quirks`)");
+    one_each(serve->add_option("--quirk", sa.quirks,
+                               "Break one RFC rule on purpose (see `wsspec list --quirks`)"));
     serve->add_option("--ping-interval", sa.ping_interval_ms,
                       "Send every connection a ping this often (milliseconds; default 0: never)");
     serve->add_flag("--deflate", sa.deflate,
@@ -161,10 +167,9 @@ int main(int argc, char** argv) {
         cmd->add_option("--case-dir", x.case_dir, "Load more case files from this directory");
         cmd->add_option("-o,--out", x.out_dir,
                         "Report directory (default: the spec's outdir, else ./reports/clients)");
-        cmd->add_option("--format", x.formats,
-                        "Report formats (default json,autobahn,html): json, autobahn, html, "
-                        "junit, md")
-            ->allow_extra_args(false);
+        one_each(cmd->add_option("--format", x.formats,
+                                 "Report formats (default json,autobahn,html): json, autobahn, "
+                                 "html, junit, md"));
         cmd->add_option("--tls-cert", x.tls_cert, "Serve wss:// with this certificate (PEM)");
         cmd->add_option("--tls-key", x.tls_key, "... and this key (PEM)");
         cmd->add_option("--timer-scale", x.timer_scale, "Multiply every case timer by this")
@@ -195,8 +200,8 @@ int main(int argc, char** argv) {
         "client", "The reference client: run the fuzzingserver loop against URL (serve-cases)");
     client->add_option("url", ca.url, "ws://host:port of the fuzzingserver")->required();
     client->add_option("--agent", ca.agent, "Agent name (default wsspec-reference-client)");
-    client->add_option("--quirk", ca.quirks,
-                       "Break one rule on purpose (see `wsspec list --quirks`)");
+    one_each(client->add_option("--quirk", ca.quirks,
+                                "Break one rule on purpose (see `wsspec list --quirks`)"));
     client->add_option("--seed", ca.seed, "Seed for handshake keys and masking keys");
     client->add_flag("--no-update", ca.no_update, "Do not ask for /updateReports at the end");
     client->add_flag("-q,--quiet", ca.quiet, "No progress lines");
@@ -219,8 +224,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.05, 600.0));
     fuzz->add_option("--exec", fa.exec,
                      "Shell command that starts the server at URL; run again after a crash");
-    fuzz->add_option("--quirk", fa.quirks,
-                     "Built-in server only: switch on a quirk (see `wsspec list --quirks`)");
+    one_each(
+        fuzz->add_option("--quirk", fa.quirks,
+                         "Built-in server only: switch on a quirk (see `wsspec list --quirks`)"));
     fuzz->add_option("--max-steps", fa.max_steps, "Steps per run before the probe (default 8)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
     fuzz->add_option("--max-payload", fa.max_payload, "Usual largest payload (default 4096)")

@@ -352,6 +352,20 @@ TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     fs::remove_all(d);
 }
 
+// Repeatable flags take one value each: the URLs after them stay URLs (CLI11 would otherwise
+// let a vector option swallow them, and the run would quietly go to the built-in server).
+TEST(Cli, RepeatableFlagsDoNotSwallowTheUrlsAfterThem) {
+    for (const char* flags : {"-H 'X-A: b'", "--subprotocol chat", "--agent a",
+                              "--format json -o /tmp/wsspec-cli-format"}) {
+        auto o = wsspec_cli(std::string("run -q -c 1.1.1 ") + flags + " ws://127.0.0.1:1/");
+        EXPECT_EQ(o.code, 3) << flags << "\n" << o.output;
+        EXPECT_NE(o.output.find("ws://127.0.0.1:1/: cannot connect"), std::string::npos)
+            << flags << "\n"
+            << o.output;
+    }
+    fs::remove_all("/tmp/wsspec-cli-format");
+}
+
 // -v shows what set the wall time: every case in a duration bucket, then the slowest by name.
 TEST(Cli, VerboseShowsCaseDurationsAndTheSlowestCases) {
     auto o = wsspec_cli("run -q -v -c '1.1.1,2.1,9.7.1'");
