@@ -98,10 +98,7 @@ std::string summary_table(const std::vector<run_report>& targets) {
                     "<th>UNIMPLEMENTED</th><th>Errors</th><th>Crashed</th><th>Time</th></tr>\n";
     for (const auto& t : targets) {
         auto n = summarize(t);
-        auto count = [&](verdict v) {
-            auto it = n.behavior.find(v);
-            return it == n.behavior.end() ? std::size_t{0} : it->second;
-        };
+        auto count = [&](verdict v) { return behavior_count(n, v); };
         s += fmt::format("<tr><td>{}</td><td>{}{}</td><td class=n>{}</td><td class=n>{}</td>"
                          "<td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
                          "<td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"

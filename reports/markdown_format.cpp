@@ -24,10 +24,7 @@ std::string totals_table(const std::vector<run_report>& targets) {
                     "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const auto& t : targets) {
         auto n = summarize(t);
-        auto count = [&](verdict v) {
-            auto it = n.behavior.find(v);
-            return it == n.behavior.end() ? std::size_t{0} : it->second;
-        };
+        auto count = [&](verdict v) { return behavior_count(n, v); };
         s += fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                          markdown_line(t.agent), t.error.empty() ? "" : " (not reached)", n.total,
                          n.passed, n.failed, count(verdict::non_strict),

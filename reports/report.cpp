@@ -36,6 +36,11 @@ summary summarize(const run_report& r) {
     return s;
 }
 
+std::size_t behavior_count(const summary& s, verdict v) {
+    auto it = s.behavior.find(v);
+    return it == s.behavior.end() ? 0 : it->second;
+}
+
 summary summarize(const std::vector<run_report>& targets) {
     summary all;
     for (const auto& t : targets) {

@@ -92,6 +92,8 @@ struct summary {
     std::map<verdict, std::size_t> behavior, behavior_close;
 };
 summary summarize(const run_report& r);
+// How many of its cases got behavior `v`.
+std::size_t behavior_count(const summary& s, verdict v);
 summary summarize(const std::vector<run_report>& targets);
 
 } // namespace wsspec::report
