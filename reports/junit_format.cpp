@@ -44,20 +44,19 @@ std::string testcase(const run_report& t, const case_result& c, counts& n) {
                                   markup_escape(c.id + " " + c.title), markup_escape(t.agent),
                                   markup_escape(group), c.duration_ms / 1000);
     std::string message = c.reason.empty() ? verdict_pair(c) : c.reason;
+    // A failure and an error are written alike; only the element and its counter differ.
+    auto problem = [&](const char* element, std::size_t& counter) {
+        ++counter;
+        return out + fmt::format(">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n"
+                                 "    </testcase>\n",
+                                 element, markup_escape(message),
+                                 markup_escape(to_string(c.behavior)),
+                                 markup_escape(failure_body(c)));
+    };
     switch (outcome_of(c, t.strict)) {
     case outcome::pass: return out + "/>\n";
-    case outcome::failure:
-        ++n.failures;
-        return out + fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n"
-                                 "    </testcase>\n",
-                                 markup_escape(message), markup_escape(to_string(c.behavior)),
-                                 markup_escape(failure_body(c)));
-    case outcome::error:
-        ++n.errors;
-        return out + fmt::format(">\n      <error message=\"{}\" type=\"{}\">{}</error>\n"
-                                 "    </testcase>\n",
-                                 markup_escape(message), markup_escape(to_string(c.behavior)),
-                                 markup_escape(failure_body(c)));
+    case outcome::failure: return problem("failure", n.failures);
+    case outcome::error: return problem("error", n.errors);
     case outcome::skipped:
         ++n.skipped;
         return out + fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
