@@ -214,4 +214,13 @@ int client_window_bits(const params& response) noexcept {
     return response.client_max_window_bits.value_or(max_window_bits);
 }
 
+endpoint_terms terms_of(const params& response, bool local_is_server) noexcept {
+    const int server_bits = server_window_bits(response);
+    const int client_bits = client_window_bits(response);
+    const bool server_keeps = !response.server_no_context_takeover;
+    const bool client_keeps = !response.client_no_context_takeover;
+    if (local_is_server) return {server_bits, server_keeps, client_bits, client_keeps};
+    return {client_bits, client_keeps, server_bits, server_keeps};
+}
+
 } // namespace wsspec::deflate

@@ -103,4 +103,14 @@ std::string format(const params& p);
 int server_window_bits(const params& response) noexcept;
 int client_window_bits(const params& response) noexcept;
 
+// A response's terms seen from one endpoint: each side compresses with its own window and
+// context terms (§7.1), so what an endpoint inflates is its peer's and what it compresses its own.
+struct endpoint_terms {
+    int own_window_bits = max_window_bits;
+    bool own_keeps_context = true;
+    int peer_window_bits = max_window_bits;
+    bool peer_keeps_context = true;
+};
+endpoint_terms terms_of(const params& response, bool local_is_server) noexcept;
+
 } // namespace wsspec::deflate

@@ -187,5 +187,27 @@ TEST(DeflateAccept, TheClientsWindowHeldToTheServersWhereTheOfferLetsIt) {
               "permessage-deflate; server_max_window_bits=10; client_max_window_bits=8");
 }
 
+// Each side compresses with its own terms (§7.1): the server's are what a client inflates.
+TEST(DeflateTerms, EachEndpointCompressesWithItsOwnAndInflatesThePeers) {
+    params r;
+    r.server_no_context_takeover = true;
+    r.server_max_window_bits = 10;
+    r.client_max_window_bits_offered = true;
+    r.client_max_window_bits = 12;
+    const auto server = terms_of(r, true);
+    EXPECT_EQ(server.own_window_bits, 10);
+    EXPECT_FALSE(server.own_keeps_context);
+    EXPECT_EQ(server.peer_window_bits, 12);
+    EXPECT_TRUE(server.peer_keeps_context);
+    const auto client = terms_of(r, false);
+    EXPECT_EQ(client.own_window_bits, 12);
+    EXPECT_TRUE(client.own_keeps_context);
+    EXPECT_EQ(client.peer_window_bits, 10);
+    EXPECT_FALSE(client.peer_keeps_context);
+    const auto plain = terms_of(params{}, true);
+    EXPECT_EQ(plain.own_window_bits, 15);
+    EXPECT_EQ(plain.peer_window_bits, 15);
+}
+
 } // namespace
 } // namespace wsspec::deflate

@@ -46,7 +46,7 @@ constexpr std::array added_field_fields{sv("name"), sv("value")};
 constexpr std::array http_edit_fields{
     sv("method"),        sv("target"), sv("version"), sv("status"),
     sv("reason_phrase"), sv("remove"), sv("replace"), sv("add")};
-constexpr std::array extension_fields{sv("offer"), sv("require")};
+constexpr std::array extension_fields{sv("offer"), sv("require"), sv("accept")};
 constexpr std::array send_fields{sv("send"),   sv("fragment"), sv("sync"),   sv("chop"),
                                  sv("pieces"), sv("between"),  sv("repeat"), sv("within"),
                                  sv("slide"),  sv("grow")};

@@ -23,6 +23,24 @@ payload step_def::payload_of_round(std::uint32_t i) const {
     return payload::pattern(frame.data.data(), size);
 }
 
+result<deflate::server_policy> accept_terms(std::string_view entry) {
+    auto list = handshake::parse_extensions(entry);
+    if (!list || list->size() != 1 || (*list)[0].name != deflate::extension_name)
+        return make_error("expected one permessage-deflate response, e.g. \"permessage-deflate; "
+                          "client_no_context_takeover; client_max_window_bits=9\"");
+    // Read as a response to an offer that allows every term (RFC 7692 §7.1).
+    deflate::params any;
+    any.client_max_window_bits_offered = true;
+    auto p = deflate::parse_response((*list)[0], any);
+    if (!p) return make_error(p.error().message());
+    deflate::server_policy terms;
+    terms.server_no_context_takeover = p->server_no_context_takeover;
+    terms.server_max_window_bits = p->server_max_window_bits;
+    terms.client_no_context_takeover = p->client_no_context_takeover;
+    terms.client_max_window_bits = p->client_max_window_bits;
+    return terms;
+}
+
 bool case_def::applies_to(peer_role r) const {
     return std::find(roles.begin(), roles.end(), r) != roles.end();
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/deflate/negotiation.hpp"
 #include "codec/frame_encoder.hpp"
 #include "codec/handshake/client_request.hpp"
 #include "harness/catalog/event.hpp"
@@ -117,7 +118,15 @@ struct handshake_def {
 struct extension_def {
     std::string offer;   // Sec-WebSocket-Extensions value; empty: none
     std::string require; // extension name that must be in the response; empty: none
+    // wsspec as the server (a case for clients): how it answers the client's permessage-deflate
+    // offers, as Autobahn's accept functions do: each entry a response naming what wsspec asks
+    // of the client ("permessage-deflate; client_no_context_takeover; client_max_window_bits=9"),
+    // tried in order on each offer; the server's own terms follow the offer. Empty: declined.
+    std::vector<std::string> accept;
 };
+
+// One `accept` entry as the terms a server answers with; an error says what is wrong with it.
+result<deflate::server_policy> accept_terms(std::string_view entry);
 
 struct expectation {
     report::verdict level = report::verdict::ok; // ok, non_strict or informational

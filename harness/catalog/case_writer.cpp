@@ -194,10 +194,9 @@ json case_to_json(const case_def& c) {
         j["headers"] = h;
     }
     if (auto h = handshake_to_json(c.handshake); !h.empty()) j["handshake"] = h;
-    if (!c.extensions.offer.empty()) {
-        j["extensions"] = {{"offer", c.extensions.offer}};
-        if (!c.extensions.require.empty()) j["extensions"]["require"] = c.extensions.require;
-    }
+    if (!c.extensions.offer.empty()) j["extensions"]["offer"] = c.extensions.offer;
+    if (!c.extensions.accept.empty()) j["extensions"]["accept"] = c.extensions.accept;
+    if (!c.extensions.require.empty()) j["extensions"]["require"] = c.extensions.require;
     json steps = json::array();
     for (const auto& s : c.steps)
         steps.push_back(step_to_json(s));

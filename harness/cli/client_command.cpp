@@ -19,6 +19,7 @@ int client_command(const client_args& a) {
     o.server = *u;
     o.agent = a.agent;
     o.seed = a.seed;
+    o.deflate = a.deflate;
     o.update_reports = !a.no_update;
     for (const auto& q : a.quirks) {
         auto parsed = server::parse_quirk_list(q, server::quirk_role::client);

@@ -112,6 +112,7 @@ struct client_args {
     std::string agent = "wsspec-reference-client";
     std::vector<std::string> quirks;
     unsigned long long seed = 1;
+    bool deflate = false;
     bool no_update = false;
     bool quiet = false;
 };

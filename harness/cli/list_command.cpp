@@ -21,8 +21,9 @@ std::string section_label(std::string_view rfc) {
 std::string_view not_for_clients(const catalog::case_def& c) {
     if (c.group == "hs") return "it tests how a server answers opening requests (RFC 6455 §4.2)";
     if (c.group == "mask") return "it tests a server's checks of client frames (RFC 6455 §5.1)";
-    if (c.group == "12" || c.group == "13" || c.group == "pmd")
-        return "permessage-deflate in the client's role is not served yet";
+    if (c.group == "pmd")
+        return "it tests a server's answers to permessage-deflate offers and its limits "
+               "(RFC 7692 §7); not yet shown to judge clients";
     if (c.group == "length" || c.group == "limits")
         return "written for servers; not yet shown to judge clients";
     return "written for servers";

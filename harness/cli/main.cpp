@@ -203,6 +203,8 @@ int main(int argc, char** argv) {
     one_each(client->add_option("--quirk", ca.quirks,
                                 "Break one rule on purpose (see `wsspec list --quirks`)"));
     client->add_option("--seed", ca.seed, "Seed for handshake keys and masking keys");
+    client->add_flag("--deflate", ca.deflate,
+                     "Offer permessage-deflate (RFC 7692): compress echoes, inflate what arrives");
     client->add_flag("--no-update", ca.no_update, "Do not ask for /updateReports at the end");
     client->add_flag("-q,--quiet", ca.quiet, "No progress lines");
 

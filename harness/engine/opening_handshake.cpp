@@ -50,6 +50,28 @@ bool negotiated(std::string_view extensions, std::string_view name) {
     return false;
 }
 
+// wsspec as the server: its answer to the client's permessage-deflate offers under a case's
+// `accept` terms, tried in order, each on the first offer that lets it ask what it asks (a
+// client window only of an offer carrying client_max_window_bits, RFC 7692 §7.1.2.2), as
+// Autobahn's accept functions pick. Offers that break §7 are declined (skipped).
+std::optional<deflate::params> answer_offers(std::string_view offers,
+                                             std::span<const std::string> accept) {
+    auto list = handshake::parse_extensions(offers);
+    if (!list) return std::nullopt;
+    for (const auto& entry : accept) {
+        auto terms = catalog::accept_terms(entry);
+        if (!terms) continue; // the loader refused it already
+        for (const auto& e : *list) {
+            if (e.name != deflate::extension_name) continue;
+            auto offer = deflate::parse_offer(e);
+            if (!offer) continue;
+            if (terms->client_max_window_bits && !offer->client_max_window_bits_offered) continue;
+            if (auto p = deflate::accept(*offer, *terms)) return p;
+        }
+    }
+    return std::nullopt;
+}
+
 // A raw request says itself what was offered; the answer is validated against that.
 void offered_by_raw(std::string_view raw, handshake::client_request_options& req) {
     auto h = handshake::parse_http_head(raw, handshake::head_kind::request);
@@ -422,8 +444,16 @@ handshake_outcome server_handshake(transport::stream& s, const catalog::case_def
                                           v.error_offset};
         answer = handshake::build_reject_response(v.http_status, v.error);
     } else {
-        answer = apply_edits(handshake::build_accept_response(v.request.key), c.handshake.response,
-                             true);
+        // The client's client_no_context_takeover in an offer is only a hint (RFC 7692
+        // §7.1.1.2): wsspec holds it to what the response asked, as Autobahn does.
+        h.deflate = answer_offers(v.request.extensions.value_or(""), c.extensions.accept);
+        const auto extensions =
+            h.deflate ? std::optional<std::string>(deflate::format(*h.deflate)) : std::nullopt;
+        answer = apply_edits(
+            handshake::build_accept_response(
+                v.request.key, std::nullopt,
+                extensions ? std::optional<std::string_view>(*extensions) : std::nullopt),
+            c.handshake.response, true);
         auto head = handshake::parse_http_head(answer, handshake::head_kind::response);
         obs.upgraded = head.status == handshake_status::complete && head.head.status_code == 101;
         // (A case that wants no connection, "by": "none", ends with the answer.)
@@ -431,6 +461,15 @@ handshake_outcome server_handshake(transport::stream& s, const catalog::case_def
                                c.close.by != catalog::close_expectation::endpoint::none;
         if (!obs.upgraded && !h.answered_otherwise)
             obs.handshake_error = "the case answered the request without a 101";
+        if (obs.upgraded) {
+            obs.negotiated_extensions = extensions.value_or("");
+            if (h.deflate) h.allowed_rsv = 0x4; // RFC 7692 §6: RSV1 marks a compressed message
+            if (!c.extensions.require.empty() &&
+                !negotiated(obs.negotiated_extensions, c.extensions.require))
+                obs.unimplemented = true;
+        } else {
+            h.deflate.reset();
+        }
     }
     h.response = answer;
     if (auto w = s.write_all(as_bytes(answer), dl); !w.ok()) {

@@ -35,21 +35,12 @@ session::session(std::unique_ptr<transport::stream> s, observation& obs, const s
     : s_(std::move(s)), obs_(obs), opt_(o), rng_(o.seed), control_rng_(o.seed ^ 0xc0c0c0c0u),
       assembler_(assembler_for(o)), rx_(64 * 1024), t0_(clock::now()) {
     if (!o.deflate) return;
-    // Each side compresses with its own parameters (RFC 7692 §7.1): the peer's are the server's
-    // when the peer is the server.
-    const auto& p = *o.deflate;
-    const bool peer_is_server = o.peer == peer_role::server;
-    const int peer_bits =
-        peer_is_server ? deflate::server_window_bits(p) : deflate::client_window_bits(p);
-    const int own_bits =
-        peer_is_server ? deflate::client_window_bits(p) : deflate::server_window_bits(p);
-    const bool peer_keeps =
-        !(peer_is_server ? p.server_no_context_takeover : p.client_no_context_takeover);
-    const bool own_keeps =
-        !(peer_is_server ? p.client_no_context_takeover : p.server_no_context_takeover);
-    peer_keeps_context_ = peer_keeps;
-    inflater_ = std::make_unique<deflate::inflater>(peer_bits, peer_keeps, o.max_message);
-    deflater_ = std::make_unique<deflate::deflater>(own_bits, own_keeps);
+    const auto t = deflate::terms_of(*o.deflate, o.peer == peer_role::client);
+    inflater_ = std::make_unique<deflate::inflater>(t.peer_window_bits, t.peer_keeps_context,
+                                                    o.max_message);
+    deflater_ = std::make_unique<deflate::deflater>(t.own_window_bits, t.own_keeps_context);
+    sent_valid_for_peer_ =
+        !t.peer_keeps_context && !t.own_keeps_context && t.own_window_bits <= t.peer_window_bits;
 }
 
 void session::log(const char* what, std::string text) {
@@ -351,7 +342,7 @@ void session::on_message_chunk(const message_result& r) {
             index += e.type == catalog::event::kind::text || e.type == catalog::event::kind::binary;
         message_.expect(expected_message(index));
         inflated_utf8_.reset();
-        as_sent_ = r.compressed && echo_ && sent_compressed_ && !peer_keeps_context_;
+        as_sent_ = r.compressed && echo_ && sent_compressed_ && sent_valid_for_peer_;
         matched_ = 0;
     }
     if (r.compressed) {

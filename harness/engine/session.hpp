@@ -157,7 +157,10 @@ private:
     const catalog::case_def* case_ = nullptr;
     std::shared_ptr<const catalog::payload> echo_; // expect_messages()
     std::shared_ptr<const std::vector<std::uint8_t>> sent_compressed_;
-    bool peer_keeps_context_ = true; // the peer's compressor (RFC 7692 §7.1.1)
+    // The bytes wsspec compresses are a valid message under the peer's terms too: neither side
+    // keeps its context (RFC 7692 §7.1.1) and wsspec's window fits the peer's (§7.1.2). Only
+    // then may an echo that repeats them be taken as the message sent without inflating it.
+    bool sent_valid_for_peer_ = false;
     // The compressed message now arriving has so far been the first `matched_` bytes of
     // sent_compressed_ and is not inflated yet.
     bool as_sent_ = false;

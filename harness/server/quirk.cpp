@@ -60,8 +60,8 @@ constexpr std::array<quirk_info, 61> quirk_table{{
      "with permessage-deflate, sets RSV1 on its echoes but does not compress them", "RFC 7692 §6"},
     {quirk::deflate_keeps_context, "deflate-keeps-context",
      "with permessage-deflate, keeps its compression context across messages even when it agreed "
-     "to server_no_context_takeover",
-     "RFC 7692 §7.1.1.1"},
+     "not to (server_no_context_takeover for a server, client_no_context_takeover for a client)",
+     "RFC 7692 §7.1.1"},
     {quirk::deflate_rsv1_control, "deflate-rsv1-control",
      "with permessage-deflate, accepts control frames with RSV1 set instead of failing",
      "RFC 7692 §6"},
@@ -206,12 +206,6 @@ quirk_role role_of(quirk q) noexcept {
     case quirk::wait_for_blank_line:
     case quirk::no_handshake_timeout:
     case quirk::max_connections_64:
-    case quirk::deflate_rsv1_uncompressed:
-    case quirk::deflate_keeps_context:
-    case quirk::deflate_rsv1_control:
-    case quirk::deflate_rsv1_continuation:
-    case quirk::deflate_drop_invalid:
-    case quirk::deflate_no_inflate_limit:
     case quirk::deflate_accepts_any_offer:
     case quirk::deflate_client_bits_unasked: return quirk_role::server;
     case quirk::client_no_mask:

@@ -46,6 +46,7 @@ result<void> run_client_connection(const client_options& o, const std::string& t
     server_options so;
     so.quirks = o.quirks;
     so.log = o.log;
+    if (o.deflate) so.deflate = echo_policy(); // as the client: "offer it"
     detail::server_context ctx{so, quirk_set(o.quirks), nullptr,
                                [&](const std::string& line) {
                                    if (o.log) o.log(line);

@@ -22,6 +22,9 @@ struct client_options {
     transport::url server; // ws://host:port of the fuzzingserver (wss:// is not supported yet)
     std::string agent = "wsspec-reference-client";
     std::vector<quirk> quirks;
+    // Offer permessage-deflate (RFC 7692) on the cases' connections, as browsers do
+    // ("permessage-deflate; client_max_window_bits"), and compress every echo once accepted.
+    bool deflate = false;
     std::uint64_t seed = 1;
     // Only these cases (1-based, of the server's count); empty: all of them.
     std::vector<unsigned> only;

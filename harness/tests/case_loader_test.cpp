@@ -227,6 +227,17 @@ TEST(CaseLoaderFields, Extensions) {
     EXPECT_EQ(c.extensions.require, "permessage-deflate");
     c = one(R"j({"extensions": {"offer": "x"}})j");
     EXPECT_EQ(c.extensions.require, "");
+    // Testing a client: the terms wsspec answers its offers with, tried in order.
+    c = one(R"j({"roles": ["client"],
+                 "extensions": {"accept": ["permessage-deflate; client_no_context_takeover",
+                                           "permessage-deflate"],
+                                "require": "permessage-deflate"}})j");
+    ASSERT_EQ(c.extensions.accept.size(), 2u);
+    EXPECT_EQ(c.extensions.accept[1], "permessage-deflate");
+    auto terms = catalog::accept_terms(c.extensions.accept[0]);
+    ASSERT_TRUE(terms.has_value());
+    EXPECT_TRUE(terms->client_no_context_takeover);
+    EXPECT_FALSE(terms->client_max_window_bits.has_value());
 }
 
 TEST(CaseLoaderFields, FrameFields) {
@@ -950,17 +961,41 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"handshake": {"with_first_frame": 1}})j",
                   "f.json: case t.1: handshake.with_first_frame: expected true or false, got 1"},
         error_row{R"j({"extensions": "permessage-deflate"})j",
-                  "f.json: case t.1: extensions: expected {\"offer\": ..., \"require\": ...}"},
+                  "f.json: case t.1: extensions: expected {\"offer\": ..., \"require\": ..., "
+                  "\"accept\": [...]}"},
         error_row{R"j({"extensions": {"offr": "x"}})j",
                   "f.json: case t.1: extensions: unknown field 'offr' (extensions fields: offer, "
-                  "require)"},
+                  "require, accept)"},
         error_row{R"j({"extensions": {"offer": 1}})j",
                   "f.json: case t.1: extensions.offer: expected a string, got 1"},
         error_row{R"j({"extensions": {"offer": "x", "require": 1}})j",
                   "f.json: case t.1: extensions.require: expected a string, got 1"},
         error_row{R"j({"extensions": {"require": "x"}})j",
                   "f.json: case t.1: extensions.require: an extension can only be required if it "
-                  "is offered"}));
+                  "is offered"},
+        error_row{R"j({"roles": ["client"], "extensions": {"require": "permessage-deflate"}})j",
+                  "f.json: case t.1: extensions.require: a case for clients can only require an "
+                  "extension it accepts (\"accept\")"},
+        error_row{R"j({"roles": ["client"], "extensions": {"accept": "permessage-deflate"}})j",
+                  "f.json: case t.1: extensions.accept: expected a list of permessage-deflate "
+                  "responses"},
+        error_row{R"j({"roles": ["client"], "extensions": {"accept": ["x-webkit-deflate"]}})j",
+                  "f.json: case t.1: extensions.accept[0]: expected one permessage-deflate "
+                  "response, e.g. \"permessage-deflate; client_no_context_takeover; "
+                  "client_max_window_bits=9\""},
+        error_row{R"j({"roles": ["client"],
+                      "extensions": {"accept": ["permessage-deflate",
+                                                "permessage-deflate; client_max_window_bits=16"]}})j",
+                  "f.json: case t.1: extensions.accept[1]: RFC 7692 §7.1.2: "
+                  "client_max_window_bits=16: not a window size"},
+        error_row{R"j({"roles": ["client"],
+                      "extensions": {"accept": ["permessage-deflate; level=9"]}})j",
+                  "f.json: case t.1: extensions.accept[0]: RFC 7692 §7: level=9: not a "
+                  "permessage-deflate parameter"},
+        error_row{R"j({"extensions": {"offer": "permessage-deflate",
+                                      "accept": ["permessage-deflate"]}})j",
+                  "f.json: case t.1: extensions.accept: only a case testing clients answers "
+                  "their offers"}));
 
 // Steps: send, frame, payload, raw, close, wait.
 INSTANTIATE_TEST_SUITE_P(
@@ -1407,7 +1442,8 @@ TEST(CaseLoaderRoundTrip, EveryField) {
                                  "remove": ["Origin"], "replace": ["Upgrade: x"], "add": ["X: y"]},
                      "response": {"status": 426, "reason_phrase": "Up", "add": ["Z: 1"]},
                      "chop": 2, "with_first_frame": true},
-       "extensions": {"offer": "permessage-deflate", "require": "permessage-deflate"},
+       "extensions": {"offer": "permessage-deflate", "require": "permessage-deflate",
+                      "accept": ["permessage-deflate; client_max_window_bits=10"]},
        "steps": [
          {"send": {"opcode": "text", "payload": "first"}},
          {"send": {"opcode": "ping", "fin": false, "rsv": 3, "payload": {"hex": "00ff"},

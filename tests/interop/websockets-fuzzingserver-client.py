@@ -2,11 +2,11 @@
 """Autobahn's client loop on Python `websockets` (Debian python3-websockets 10.4), the shape
 projects keep next to their client: a third-party client for wsspec serve-cases.
 
-    /usr/bin/python3 websockets-fuzzingserver-client.py URL AGENT
+    /usr/bin/python3 websockets-fuzzingserver-client.py [--deflate] URL AGENT
 
 GET URL/getCaseCount, then for each case URL/runCase?case=N&agent=AGENT echoing every message
-with its own type until the server closes, then URL/updateReports?agent=AGENT. No
-permessage-deflate is offered. A wss:// URL is not verified (the tests' certificate is
+with its own type until the server closes, then URL/updateReports?agent=AGENT. permessage-deflate
+is offered (websockets' default offer) only with --deflate. A wss:// URL is not verified (the tests' certificate is
 self-signed). Exits 0 when the loop ran to the end.
 """
 
@@ -28,10 +28,10 @@ def tls_for(url):
     return context
 
 
-async def one(url, echo):
+async def one(url, echo, compression=None):
     messages = []
     try:
-        async with websockets.connect(url, compression=None, open_timeout=10, max_size=None,
+        async with websockets.connect(url, compression=compression, open_timeout=10, max_size=None,
                                       ssl=tls_for(url)) as ws:
             async for message in ws:
                 messages.append(message)
@@ -42,14 +42,17 @@ async def one(url, echo):
     return messages
 
 
-async def main(url, agent):
+async def main(url, agent, compression):
     got = await one(url + "/getCaseCount", False)
     count = int(got[0])
     a = urllib.parse.quote(agent, safe="")
     for n in range(1, count + 1):
-        await one(f"{url}/runCase?case={n}&agent={a}", True)
+        await one(f"{url}/runCase?case={n}&agent={a}", True, compression)
     await one(f"{url}/updateReports?agent={a}", False)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    args = sys.argv[1:]
+    deflate = "--deflate" in args
+    args = [a for a in args if a != "--deflate"]
+    asyncio.run(main(args[0], args[1], "deflate" if deflate else None))

@@ -208,7 +208,8 @@ result<void> parse_handshake(const json& j, const where& w, case_def& c) {
 }
 
 result<void> parse_extensions(const json& j, const where& w, case_def& c) {
-    if (!j.is_object()) return w.error("expected {\"offer\": ..., \"require\": ...}");
+    if (!j.is_object())
+        return w.error("expected {\"offer\": ..., \"require\": ..., \"accept\": [...]}");
     if (auto r = check_fields(j, object_kind::extensions, w); !r) return r.error();
     for (auto [field, dest] :
          {std::pair{"offer", &c.extensions.offer}, {"require", &c.extensions.require}}) {
@@ -217,8 +218,23 @@ result<void> parse_extensions(const json& j, const where& w, case_def& c) {
         if (!s) return s.error();
         *dest = *s;
     }
-    if (!c.extensions.require.empty() && c.extensions.offer.empty())
+    if (j.contains("accept")) {
+        auto a = get_strings(j["accept"], w.at("accept"), "permessage-deflate responses");
+        if (!a) return a.error();
+        for (std::size_t i = 0; i < a->size(); ++i)
+            if (auto t = accept_terms((*a)[i]); !t)
+                return w.at("accept").at(i).error(t.error().message);
+        if (!c.applies_to(peer_role::client))
+            return w.at("accept").error("only a case testing clients answers their offers");
+        c.extensions.accept = std::move(*a);
+    }
+    if (!c.extensions.require.empty() && c.applies_to(peer_role::server) &&
+        c.extensions.offer.empty())
         return w.at("require").error("an extension can only be required if it is offered");
+    if (!c.extensions.require.empty() && c.applies_to(peer_role::client) &&
+        c.extensions.accept.empty())
+        return w.at("require").error(
+            "a case for clients can only require an extension it accepts (\"accept\")");
     return {};
 }
 

@@ -115,6 +115,7 @@ void server_connection::start(time_point now) {
         request_.omit_host = q_.has(quirk::client_no_host);
         if (q_.has(quirk::client_version_8)) request_.version = "8";
         request_.key = handshake::base64_encode(nonce);
+        if (opt_.deflate) request_.extensions = std::string(client_deflate_offer);
         const std::string request = handshake::build_client_request(request_);
         out_.insert(out_.end(), request.begin(), request.end());
         flush(now);
@@ -407,6 +408,7 @@ void server_connection::on_response(time_point now) {
         }
         r.head_size = bytes.find("\r\n\r\n") + 4;
     }
+    if (r.extensions && !accept_deflate_response(*r.extensions)) return finish();
     begin_ += r.head_size;
     state_ = state::open;
     last_read_ = now;
@@ -523,19 +525,45 @@ server_connection::accept_deflate(const std::optional<std::string>& offers) {
         p->client_max_window_bits_offered = true;
         p->client_max_window_bits = 15;
     }
-    assembler_ = message_assembler(make_assembler_options(q_, limit_, false, true));
-    inflater_ = std::make_unique<deflate::inflater>(
-        deflate::client_window_bits(*p), !p->client_no_context_takeover,
-        q_.has(quirk::deflate_no_inflate_limit) ? std::uint64_t{1} << 40 : limit_);
-    const bool keeps = !p->server_no_context_takeover || q_.has(quirk::deflate_keeps_context);
-    deflater_ = std::make_unique<deflate::deflater>(deflate::server_window_bits(*p), keeps);
-    // The client's messages stand alone (it may not keep its context) and refer back no further
-    // than the server's window, and the server's own do not refer to earlier ones: an incoming
-    // message's compressed bytes are a valid compressed echo.
-    pass_through_ = p->client_no_context_takeover && !keeps &&
-                    deflate::client_window_bits(*p) <= deflate::server_window_bits(*p) &&
-                    !q_.has(quirk::deflate_rsv1_uncompressed);
+    start_deflate(*p);
     return deflate::format(*p);
+}
+
+// permessage-deflate as negotiated, in either role (RFC 7692 §7.1).
+void server_connection::start_deflate(const deflate::params& p) {
+    const bool as_client = client_.has_value();
+    auto t = deflate::terms_of(p, !as_client);
+    t.own_keeps_context = t.own_keeps_context || q_.has(quirk::deflate_keeps_context);
+    assembler_ = message_assembler(make_assembler_options(q_, limit_, as_client, true));
+    inflater_ = std::make_unique<deflate::inflater>(
+        t.peer_window_bits, t.peer_keeps_context,
+        q_.has(quirk::deflate_no_inflate_limit) ? std::uint64_t{1} << 40 : limit_);
+    deflater_ = std::make_unique<deflate::deflater>(t.own_window_bits, t.own_keeps_context);
+    // The peer's messages stand alone and refer back no further than this side's window, and
+    // this side's own do not refer to earlier ones: an incoming message's compressed bytes are
+    // a valid compressed echo.
+    pass_through_ = !t.peer_keeps_context && !t.own_keeps_context &&
+                    t.peer_window_bits <= t.own_window_bits &&
+                    !q_.has(quirk::deflate_rsv1_uncompressed);
+}
+
+// As the client: the server's answer to its permessage-deflate offer. RFC 7692 §7: a response
+// that breaks the offer's terms makes the client _Fail the WebSocket Connection_.
+bool server_connection::accept_deflate_response(std::string_view extensions) {
+    auto list = handshake::parse_extensions(extensions);
+    if (!list) return true; // validate_server_response judged the field
+    for (const auto& e : *list) {
+        if (e.name != deflate::extension_name || !request_.extensions) continue;
+        // The client's own offer, a constant that parses.
+        const auto offered = handshake::parse_extensions(client_deflate_offer);
+        auto p = deflate::parse_response(e, *deflate::parse_offer(offered->front()));
+        if (!p) {
+            log("refused the server's answer: " + p.error().message());
+            return false;
+        }
+        start_deflate(*p);
+    }
+    return true;
 }
 
 bool server_connection::refuses_key() noexcept {

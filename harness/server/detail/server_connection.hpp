@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "codec/deflate/message_deflate.hpp"
+#include "codec/deflate/negotiation.hpp"
 #include "codec/handshake/client_request.hpp"
 #include "codec/message_assembler.hpp"
 #include "codec/utf8.hpp"
@@ -41,6 +42,12 @@ struct server_context {
 };
 
 class event_loop;
+
+// What the reference client offers with permessage-deflate on: the offer browsers send, which
+// lets the server limit the client's window (RFC 7692 §7.1.2.2) and ask it not to keep its
+// context (§7.1.1.2).
+inline constexpr std::string_view client_deflate_offer =
+    "permessage-deflate; client_max_window_bits";
 
 // The same connection in the client's role, for the reference client (`wsspec client`): it
 // writes its opening request first and checks the answer (RFC 6455 §4.1), masks what it sends
@@ -129,6 +136,8 @@ private:
     bool echo(opcode op, std::span<const std::uint8_t> payload);
     // permessage-deflate: accepted in the opening handshake; a compressed message's chunk.
     std::optional<std::string> accept_deflate(const std::optional<std::string>& offers);
+    bool accept_deflate_response(std::string_view extensions); // as the client
+    void start_deflate(const deflate::params& p);
     bool on_compressed(const message_result& r);
     bool send_close(std::uint16_t code, std::string_view reason);
     bool send_due_pongs(time_point now);

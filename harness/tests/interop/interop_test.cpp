@@ -423,8 +423,9 @@ protected:
         if (server_) server_->stop();
     }
 
-    // Serves the client-role cases (those matching `only`, else all), runs `argv` + URL + AGENT
-    // to its end, returns its report.
+    // Serves the client-role cases (those matching `only`, else all but categories 12 and 13,
+    // which run with deflate offered below), runs `argv` + URL + AGENT to its end, returns its
+    // report.
     report::run_report run_loop(std::vector<std::string> argv, const std::string& agent,
                                 std::optional<transport::tls_server_options> tls = std::nullopt,
                                 const std::string& only = "") {
@@ -433,9 +434,14 @@ protected:
         serve_cases::case_server_options o;
         o.port = 0;
         o.tls = std::move(tls);
+        const auto patterns = engine::split_patterns(only);
+        auto selected = [&](const catalog::case_def& c) {
+            if (only.empty()) return c.group != "12" && c.group != "13";
+            return std::any_of(patterns.begin(), patterns.end(),
+                               [&](const std::string& p) { return engine::glob_match(p, c.id); });
+        };
         for (auto& c : *all)
-            if (c.applies_to(catalog::peer_role::client) &&
-                (only.empty() || engine::glob_match(only, c.id)))
+            if (c.applies_to(catalog::peer_role::client) && selected(c))
                 o.cases.push_back(std::move(c));
         count_ = o.cases.size();
         auto s = serve_cases::case_server::start(std::move(o));
@@ -448,8 +454,8 @@ protected:
         EXPECT_TRUE(c.has_value()) << c.error().message;
         if (!c) return {};
         client_.emplace(std::move(*c));
-        auto status = client_->wait_for(240s);
-        EXPECT_TRUE(status.has_value()) << "the client loop did not end in 240 s";
+        auto status = client_->wait_for(280s);
+        EXPECT_TRUE(status.has_value()) << "the client loop did not end in 280 s";
         EXPECT_EQ(status.value_or(-1), 0) << "the client loop failed";
         EXPECT_TRUE(server_->wait_idle(30s));
         for (auto& r : server_->reports())
@@ -512,6 +518,45 @@ TEST_F(InteropClientLoop, PythonWebsocketsClientPassesWithItsDocumentedNonStrict
                 << verdicts(r);
         else
             EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
+        EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
+    }
+}
+
+// Categories 12 and 13 with the client offering permessage-deflate as it does by default
+// ("permessage-deflate; client_max_window_bits"): serve-cases answers with each case's accept
+// terms, so every parameter set and corpus runs, at the message sizes up to 4 KiB and 8 KiB in
+// 256-byte frames (rows 1-5 and 11: a minute per client for the 16 KiB rows as well).
+const std::string client_deflate_selection = [] {
+    std::string s;
+    for (const char* group : {"12", "13"})
+        for (int row : {1, 2, 3, 4, 5, 11})
+            s += std::string(s.empty() ? "" : ",") + group + ".*." + std::to_string(row);
+    return s;
+}();
+
+TEST_F(InteropClientLoop, NodeWsClientWithDeflatePassesCategoriesTwelveAndThirteen) {
+    const std::string node = find_in_path("node");
+    const std::string npm = find_in_path("npm");
+    if (node.empty() || npm.empty())
+        GTEST_SKIP() << "node and npm are not on PATH (the README's setup installs nodejs)";
+    ASSERT_NO_FATAL_FAILURE(install_ws(npm));
+    auto rep = run_loop({node, interop_dir + "/ws-fuzzingserver-client.js", "--deflate"},
+                        "ws-node-deflate", std::nullopt, client_deflate_selection);
+    ASSERT_EQ(rep.cases.size(), 6u * 12) << "the selection or the catalog changed";
+    for (const auto& r : rep.cases) {
+        EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
+        EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
+    }
+}
+
+TEST_F(InteropClientLoop, PythonWebsocketsClientWithDeflatePassesCategoriesTwelveAndThirteen) {
+    const std::string py = python_with_websockets();
+    if (py.empty()) GTEST_SKIP() << "no python3 with the websockets module";
+    auto rep = run_loop({py, interop_dir + "/websockets-fuzzingserver-client.py", "--deflate"},
+                        "websockets-deflate", std::nullopt, client_deflate_selection);
+    ASSERT_EQ(rep.cases.size(), 6u * 12) << "the selection or the catalog changed";
+    for (const auto& r : rep.cases) {
+        EXPECT_EQ(r.behavior, report::verdict::ok) << verdicts(r);
         EXPECT_EQ(r.behavior_close, report::verdict::ok) << verdicts(r);
     }
 }
