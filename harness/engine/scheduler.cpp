@@ -25,11 +25,15 @@ bool handshake_unanswered(const catalog::case_def& c, const report::case_result&
 }
 
 // How long a case keeps a worker, roughly: round trips in sequence (a repeat step) longest, then
-// large messages, then the rest.
+// large messages and pauses (a wait step: 5.19 and 5.20 pause for the settle time, the longest
+// part of a run of categories 1-5), then the rest.
 int length_rank(const catalog::case_def& c, std::uint64_t weight) {
-    for (const auto& s : c.steps)
+    bool waits = false;
+    for (const auto& s : c.steps) {
         if (s.repeat) return 2;
-    return weight > 0 ? 1 : 0;
+        waits = waits || s.type == catalog::step_def::kind::wait;
+    }
+    return weight > 0 || waits ? 1 : 0;
 }
 
 // The order cases are started in: the long ones first, so that the rest overlap them; each rank
