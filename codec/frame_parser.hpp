@@ -43,6 +43,12 @@ struct parser_options {
 
 enum class parse_status : std::uint8_t { need_more, header, payload, error };
 
+// frame_parser::take_small_frame(): the bytes taken (0: none) and the frame's unmasked payload.
+struct small_frame {
+    std::size_t consumed = 0;
+    std::span<std::uint8_t> payload{};
+};
+
 struct parse_result {
     parse_status status = parse_status::need_more;
     std::size_t consumed = 0;
@@ -70,6 +76,13 @@ public:
     // frame over a stream fed only through feed_frame().
     template <class Admit>
     parse_result feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept;
+
+    // The fast path for the commonest frame: between frames, a whole data frame at the start of
+    // `in` with FIN set, no RSV bit, opcode text or binary, the mask bit the role requires
+    // (§5.1) and a 7-bit length within the frame limit and `max_payload` is decoded and unmasked in
+    // one step, leaving header() and offset() as feed() would. Such a frame breaks no rule of §5.2,
+    // whatever the leniency. Anything else is not taken (consumed 0): feed() it.
+    small_frame take_small_frame(std::span<std::uint8_t> in, std::size_t max_payload) noexcept;
 
     // The frame being parsed; valid from its header event until the next header.
     const frame_header& header() const noexcept { return hdr_; }

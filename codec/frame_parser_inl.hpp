@@ -47,8 +47,8 @@ inline void xor_word(std::uint8_t* p, Word k) noexcept {
 inline constexpr std::size_t short_payload = 32;
 
 // RFC 6455 §5.3 on p[0, n), where p[0] is payload octet `phase` (mod 4). Returns the next phase.
-inline std::uint8_t unmask_short(std::uint8_t* p, std::size_t n, const mask_key& key,
-                                 std::uint8_t phase) noexcept {
+[[gnu::always_inline]] inline std::uint8_t
+unmask_short(std::uint8_t* p, std::size_t n, const mask_key& key, std::uint8_t phase) noexcept {
     std::uint32_t k; // the key as it meets p[0]: memory byte j is key[(phase + j) % 4]
     std::memcpy(&k, key.data(), 4);
     if constexpr (std::endian::native == std::endian::little)
@@ -332,6 +332,44 @@ template <class OnHeader>
     if (in.empty()) return {};
     const parse_result r = gather_header(in);
     return r.status == parse_status::header ? on_header(r) : r;
+}
+
+[[gnu::always_inline]] inline small_frame
+frame_parser::take_small_frame(std::span<std::uint8_t> in, std::size_t max_payload) noexcept {
+    if (state_ != state::header || spill_len_ != 0 || in.size() < 2) return {};
+    const std::uint8_t b0 = in[0];
+    const std::uint8_t b1 = in[1];
+    // 0x81 (FIN, text) or 0x82 (FIN, binary): no RSV bit, no other opcode.
+    if (static_cast<unsigned>(b0 - 0x81) > 1u) return {};
+    const bool masked = (b1 & 0x80) != 0;
+    if (masked != (opt_.local_role == role::server)) return {};
+    const std::size_t length = b1 & 0x7F;
+    const std::size_t header_size = masked ? 6 : 2;
+    if (length > max_payload || length > opt_.max_frame_payload || in.size() < header_size + length)
+        return {};
+    // Written field by field, as decode_header() does (no struct copy: see there).
+    constexpr std::uint32_t fin_only = std::endian::native == std::endian::little ? 1u : 1u << 24;
+    std::memcpy(reinterpret_cast<unsigned char*>(&hdr_) + offsetof(frame_header, fin), &fin_only,
+                4);
+    hdr_.op = static_cast<opcode>(b0 & 0x0F);
+    hdr_.masked = masked;
+    if (masked)
+        std::memcpy(hdr_.key.data(), in.data() + 2, 4);
+    else
+        hdr_.key = mask_key{};
+    hdr_.payload_length = length;
+    hdr_.header_size = static_cast<std::uint8_t>(header_size);
+    // Between frames remaining_ is 0 and the state stays `header`; only the position moves.
+    offset_ += header_size + length;
+    header_start_ = offset_;
+    std::uint8_t* p = in.data() + header_size;
+    if (masked) {
+        if (length <= detail::short_payload)
+            detail::unmask_short(p, length, hdr_.key, 0);
+        else
+            apply_mask({p, length}, hdr_.key, 0);
+    }
+    return small_frame{header_size + length, {p, length}};
 }
 
 template <class Admit>

@@ -108,7 +108,22 @@ message_result message_assembler::deliver_control(std::span<std::uint8_t> payloa
     return r;
 }
 
-message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
+// feed()'s one-step path for a small text message that is not all ASCII: its UTF-8 checked as
+// deliver() checks a chunk that ends a message.
+message_result message_assembler::deliver_small_text(const small_frame& f) noexcept {
+    if (opt_.frame.enforces(codec_error::invalid_utf8)) {
+        const std::uint64_t start = parser_.offset() - f.payload.size();
+        utf8_.reset();
+        auto u = utf8_.feed(f.payload);
+        if (u.status == utf8_status::invalid)
+            return fail(codec_error::invalid_utf8, start + u.error_offset, f.consumed);
+        if (utf8_.finish().status != utf8_status::valid)
+            return fail(codec_error::invalid_utf8, parser_.offset(), f.consumed);
+    }
+    return small_message(f, opcode::text);
+}
+
+message_result message_assembler::feed_frames(std::span<std::uint8_t> in) noexcept {
     if (error_ != codec_error::none) return fail(error_, error_offset_, 0);
     std::size_t consumed = 0;
     // `rest`: what is left of `in`, advanced only where the loop goes round again.

@@ -46,8 +46,10 @@ struct message_result {
 class message_assembler {
 public:
     explicit message_assembler(assembler_options options = {}) noexcept
-        : opt_(options), parser_(with_rsv1(options)) {}
+        : opt_(options), parser_(with_rsv1(options)), small_limit_(small_limit(options)) {}
 
+    // Inline (below): a whole small message, the commonest input, is taken in one step without a
+    // call; anything else goes through feed_frames().
     message_result feed(std::span<std::uint8_t> in) noexcept;
 
     const frame_header& header() const noexcept { return parser_.header(); }
@@ -66,7 +68,17 @@ private:
         if (o.per_message_deflate) p.allowed_rsv |= 4;
         return p;
     }
+    // The largest payload the one-step path takes: a 7-bit length within both size limits.
+    static std::size_t small_limit(const assembler_options& o) noexcept {
+        std::uint64_t n = max_control_payload;
+        n = n < o.frame.max_frame_payload ? n : o.frame.max_frame_payload;
+        n = n < o.max_message_size ? n : o.max_message_size;
+        return static_cast<std::size_t>(n);
+    }
     message_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
+    message_result feed_frames(std::span<std::uint8_t> in) noexcept;
+    message_result small_message(const small_frame& f, opcode op) noexcept;
+    message_result deliver_small_text(const small_frame& f) noexcept;
     codec_error check_sequence(const frame_header& h) noexcept;
     message_result deliver(std::span<std::uint8_t> chunk, bool frame_end,
                            std::size_t consumed) noexcept;
@@ -74,6 +86,7 @@ private:
 
     assembler_options opt_;
     frame_parser parser_;
+    std::size_t small_limit_;
     utf8_validator utf8_{};
     std::uint64_t message_size_ = 0;
     std::uint64_t error_offset_ = 0;
@@ -84,5 +97,38 @@ private:
     bool close_received_ = false;
     bool frame_reported_ = false;
 };
+
+// A whole unfragmented text or binary message in one small frame (take_small_frame()): the
+// sequence rules hold by its shape (FIN set, not a continuation, no message open, no close
+// received), so only the UTF-8 of a text payload is left to check, and ASCII needs no validator.
+inline message_result message_assembler::feed(std::span<std::uint8_t> in) noexcept {
+    if (error_ == codec_error::none && !in_message_ && !close_received_) {
+        const small_frame f = parser_.take_small_frame(in, small_limit_);
+        if (f.consumed != 0) [[likely]] {
+            const opcode op = parser_.header().op;
+            if (op == opcode::text && !is_ascii(f.payload)) [[unlikely]]
+                return deliver_small_text(f);
+            return small_message(f, op);
+        }
+    }
+    return feed_frames(in);
+}
+
+inline message_result message_assembler::small_message(const small_frame& f, opcode op) noexcept {
+    // As check_sequence() leaves them for a one-frame message (a stray continuation that a
+    // lenient parser lets through carries on from here).
+    message_op_ = op;
+    message_size_ = f.payload.size();
+    compressed_ = false;
+    frame_reported_ = false;
+    return message_result{.status = message_status::data,
+                          .consumed = f.consumed,
+                          .payload = f.payload,
+                          .op = op,
+                          .frame_begin = true,
+                          .frame_end = true,
+                          .message_end = true,
+                          .compressed = false};
+}
 
 } // namespace wsspec

@@ -5,6 +5,7 @@
 // connection when the bad byte arrives or only when the message ends.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace wsspec {
@@ -43,6 +44,21 @@ private:
 
 // Whole-buffer check (same rules).
 bool is_valid_utf8(std::span<const std::uint8_t> data) noexcept;
+
+// True when every byte is below 0x80 (ASCII is valid UTF-8): a word at a time, inline, for short
+// payloads where a call into a validator costs more than the check.
+inline bool is_ascii(std::span<const std::uint8_t> data) noexcept {
+    std::uint64_t seen = 0;
+    std::size_t i = 0;
+    for (; i + 8 <= data.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data.data() + i, 8);
+        seen |= w;
+    }
+    for (; i < data.size(); ++i)
+        seen |= data[i];
+    return (seen & 0x8080808080808080ull) == 0;
+}
 
 namespace detail {
 // Name of the fast path chosen at run time ("simdjson:<kernel>" or "scalar"), for reports.

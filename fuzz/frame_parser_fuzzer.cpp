@@ -1,7 +1,8 @@
 // frame_parser in both roles, with any negotiated RSV bits, a small frame limit and any lenient
 // rules (frame_config.hpp), against the plain whole-stream reference in frame_streams.hpp. The
-// stream is parsed whole, in reads picked by the chunk seed, byte by byte (short streams), and
-// again after reset(); every run must give the reference's frames, payloads and error offset.
+// stream is parsed whole, in reads picked by the chunk seed, byte by byte (short streams), through
+// the one-step small-frame path, and again after reset(); every run must give the reference's
+// frames, payloads and error offset.
 #include "fuzz/frame_config.hpp"
 #include "fuzz/frame_streams.hpp"
 
@@ -28,6 +29,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         expect_same(want, parse_in_chunks(bytes, stream, byte_by_byte(stream.size())),
                     "byte by byte");
     }
+
+    // The one-step path for whole small frames (take_small_frame) before each feed().
+    frame_parser small(opt);
+    expect_same(want, parse_in_chunks(small, stream, {stream.size()}, true), "small frames");
+    frame_parser small_chunked(opt);
+    expect_same(
+        want,
+        parse_in_chunks(small_chunked, stream, chunk_sizes(stream.size(), cfg.chunk_seed), true),
+        "small frames, chunked");
 
     // reset() gives a fresh parser with the same options.
     chunked.reset();

@@ -181,6 +181,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (stream.size() > 8192) chunk_seed |= 7; // reads of up to 4 KiB keep big frames quick
     frame_parser p(opt);
     const frame_transcript t = parse_in_chunks(p, stream, chunk_sizes(stream.size(), chunk_seed));
+    // The same stream through the one-step path for whole small frames must read the same.
+    frame_parser small(opt);
+    expect_same(t, parse_in_chunks(small, stream, {stream.size()}, true), "small frames");
     FUZZ_CHECK(t.error == codec_error::none, "parsing what was encoded failed: error %d at %llu",
                int(t.error), (unsigned long long)t.error_offset);
     FUZZ_CHECK(t.frames.size() == built.size(), "%zu frames encoded, %zu parsed", built.size(),

@@ -137,8 +137,12 @@ inline frame_transcript reference_frames(std::span<const std::uint8_t> s, const 
 
 // Feeds `stream` to p in the given chunks, each copied to its own exactly-sized heap block, and
 // checks the parser's contract at every call.
+// With `small_frames`, each step first offers the bytes to take_small_frame() (the one-step path
+// the message assembler uses) and falls back to feed() when it takes nothing: the transcript
+// must be the same.
 inline frame_transcript parse_in_chunks(frame_parser& p, std::span<const std::uint8_t> stream,
-                                        const std::vector<std::size_t>& chunks) {
+                                        const std::vector<std::size_t>& chunks,
+                                        bool small_frames = false) {
     frame_transcript t;
     const parser_options& o = p.options();
     std::size_t pos = 0;
@@ -148,6 +152,28 @@ inline frame_transcript parse_in_chunks(frame_parser& p, std::span<const std::ui
         std::span<std::uint8_t> in = buf.span();
         for (;;) {
             const std::uint64_t before = p.offset();
+            if (small_frames) {
+                const small_frame sf = p.take_small_frame(in, max_control_payload);
+                if (sf.consumed != 0) {
+                    const frame_header& h = p.header();
+                    FUZZ_CHECK(p.offset() == before + sf.consumed && p.remaining() == 0 &&
+                                   sf.consumed == h.header_size + h.payload_length &&
+                                   sf.payload.size() == h.payload_length && h.fin && h.rsv() == 0 &&
+                                   !is_control(h.op) && h.op != opcode::cont &&
+                                   h.header_size == header_size_for(h.payload_length, h.masked),
+                               "take_small_frame took %zu bytes of a frame it must not take",
+                               sf.consumed);
+                    parsed_frame f;
+                    f.header = h;
+                    f.start = before;
+                    f.complete = true;
+                    f.payload.assign(sf.payload.begin(), sf.payload.end());
+                    t.frames.push_back(std::move(f));
+                    in = in.subspan(sf.consumed);
+                    continue;
+                }
+                FUZZ_CHECK(p.offset() == before, "take_small_frame moved offset() taking nothing");
+            }
             const parse_result r = p.feed(in);
             FUZZ_CHECK(r.consumed <= in.size(), "consumed %zu of %zu", r.consumed, in.size());
             if (r.status == parse_status::error) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "codec/tests/test_util.hpp"
 
 namespace wsspec {
@@ -179,6 +181,78 @@ TEST(MessageAssembler, LenientCloseCodeStillChecksTheReason) {
     EXPECT_EQ(run_messages(opt, truncated, {truncated.size()}), "E invalid_close_reason_utf8@5;");
     auto good_reason = unhex("88 04 6e57 6f6b");
     EXPECT_EQ(run_messages(opt, good_reason, {good_reason.size()}), "C close 28247 6f6b;");
+}
+
+// The one-step path (take_small_frame: a whole FIN text/binary frame, 7-bit length, between
+// messages) against the general one: the same stream of small frames fed whole (the fast path
+// takes each frame), at every split point and byte by byte (it takes none or some) gives the
+// same transcript, in both roles, at every payload length 0..125 (every unmask_short tail),
+// ASCII and not, with a frame the path must leave alone between them.
+TEST(MessageAssembler, SmallFramePathAgreesWithTheGeneralPathAtEverySplit) {
+    for (role r : {role::server, role::client}) {
+        const bool masked = r == role::server;
+        std::mt19937 rng(7);
+        std::vector<std::uint8_t> stream;
+        std::string expected;
+        auto frame = [&](std::uint8_t b0, const std::vector<std::uint8_t>& payload) {
+            stream.push_back(b0);
+            stream.push_back(static_cast<std::uint8_t>((masked ? 0x80 : 0) | payload.size()));
+            mask_key key{};
+            if (masked)
+                for (auto& k : key)
+                    k = static_cast<std::uint8_t>(rng());
+            if (masked) stream.insert(stream.end(), key.begin(), key.end());
+            for (std::size_t i = 0; i < payload.size(); ++i)
+                stream.push_back(static_cast<std::uint8_t>(payload[i] ^ (masked ? key[i % 4] : 0)));
+        };
+        for (std::size_t len = 0; len <= max_control_payload; len += len < 40 ? 1 : 17) {
+            std::vector<std::uint8_t> ascii(len), binary(len);
+            for (std::size_t i = 0; i < len; ++i) {
+                ascii[i] = static_cast<std::uint8_t>('a' + rng() % 26);
+                binary[i] = static_cast<std::uint8_t>(rng());
+            }
+            frame(0x81, ascii);
+            expected += "M text " + hex(ascii) + ";";
+            frame(0x82, binary);
+            expected += "M binary " + hex(binary) + ";";
+            if (len >= 2) { // "é" at the end: not ASCII, still valid
+                ascii[len - 2] = 0xc3;
+                ascii[len - 1] = 0xa9;
+                frame(0x81, ascii);
+                expected += "M text " + hex(ascii) + ";";
+            }
+            frame(0x89, {}); // a ping: not the path's
+            expected += "C ping ;";
+        }
+        const std::vector<std::uint8_t> bad = {'o', 'k', 0xc3, 0x28};
+        const std::size_t bad_at = stream.size() + (masked ? 6 : 2) + 3;
+        frame(0x81, bad); // invalid UTF-8 at its fourth byte
+        expected += "E invalid_utf8@" + std::to_string(bad_at) + ";";
+        assembler_options opt;
+        opt.frame.local_role = r;
+        for (const auto& c : test::chunkings(stream.size(), 2)) {
+            // Whole, byte by byte, and every fifth split point.
+            if (c.size() > 2 && c.size() < stream.size()) continue;
+            if (c.size() == 2 && c[0] % 5 != 0) continue;
+            EXPECT_EQ(run_messages(opt, stream, c), expected)
+                << (masked ? "server" : "client") << " role, chunking "
+                << test::describe_chunking(c);
+        }
+    }
+}
+
+// A small frame over the message limit is refused at its header, as the general path does.
+TEST(MessageAssembler, SmallFramePathKeepsTheSizeLimits) {
+    assembler_options opt;
+    opt.frame.local_role = role::client;
+    opt.max_message_size = 4;
+    auto in = unhex("82 04 01020304 82 05 0102030405");
+    for (const auto& c : test::chunkings(in.size()))
+        EXPECT_EQ(run_messages(opt, in, c), "M binary 01020304;E message_too_large@6;")
+            << test::describe_chunking(c);
+    opt.max_message_size = 1u << 20;
+    opt.frame.max_frame_payload = 2;
+    EXPECT_EQ(run_messages(opt, in, {in.size()}), "E frame_too_large@1;");
 }
 
 TEST(MessageAssembler, MaskedClientStreamInServerRole) {
