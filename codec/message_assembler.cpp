@@ -110,17 +110,18 @@ message_result message_assembler::deliver_control(std::span<std::uint8_t> payloa
 
 // feed()'s one-step path for a small text message that is not all ASCII: its UTF-8 checked as
 // deliver() checks a chunk that ends a message.
-message_result message_assembler::deliver_small_text(const small_frame& f) noexcept {
+message_result message_assembler::deliver_small_text(std::size_t consumed, std::uint8_t* payload,
+                                                     std::size_t size) noexcept {
     if (opt_.frame.enforces(codec_error::invalid_utf8)) {
-        const std::uint64_t start = parser_.offset() - f.payload.size();
+        const std::uint64_t start = parser_.offset() - size;
         utf8_.reset();
-        auto u = utf8_.feed(f.payload);
+        auto u = utf8_.feed({payload, size});
         if (u.status == utf8_status::invalid)
-            return fail(codec_error::invalid_utf8, start + u.error_offset, f.consumed);
+            return fail(codec_error::invalid_utf8, start + u.error_offset, consumed);
         if (utf8_.finish().status != utf8_status::valid)
-            return fail(codec_error::invalid_utf8, parser_.offset(), f.consumed);
+            return fail(codec_error::invalid_utf8, parser_.offset(), consumed);
     }
-    return small_message(f, opcode::text);
+    return small_message(consumed, payload, size, opcode::text);
 }
 
 message_result message_assembler::feed_frames(std::span<std::uint8_t> in) noexcept {
