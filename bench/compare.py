@@ -30,7 +30,7 @@ TARGETS = [
     ("16-byte binary frames, frames/s vs Boost.Beast",
      r"^parse/(server|client)/binary/16/", "beast", 5.0),
     ("large masked binary frames (copy-in + parse + unmask) vs memcpy",
-     r"^parse/server/binary/(65536|1048576)/", "memcpy", 0.55),
+     r"^parse(-copy)?/server/binary/(65536|1048576)/", "memcpy", 0.55),
     ("mostly-ASCII text with UTF-8 validation vs memcpy",
      r"^parse/(server|client)/mixed/(65536|1048576)/", "memcpy", 0.20),
 ]
@@ -214,7 +214,8 @@ def parse_table(res, prefix, read):
     if not names:
         return []
     peers = [(key, label) for key, label in PEERS if any(f"{key}/{n}" in res for n in names)]
-    with_memcpy = prefix == "parse"  # fragmented streams have no memcpy row of their own
+    # Fragmented streams have no memcpy row of their own.
+    with_memcpy = prefix in ("parse", "parse-copy")
     head = "| stream | ours GB/s | ours items/s |" + (" × memcpy |" if with_memcpy else "")
     rule = "|---|---:|---:|" + ("---:|" if with_memcpy else "")
     for _, label in peers:
@@ -274,6 +275,12 @@ def report(data):
         if t:
             what = "the whole stream in one buffer" if read == "whole" else f"{read}-byte reads"
             lines += [f"## Receive path (`parse/`), {what}", ""] + t + [""]
+    for read in READS:
+        t = parse_table(res, "parse-copy", read)
+        if t:
+            what = "the whole stream" if read == "whole" else f"{read}-byte reads"
+            lines += [f"## Receive path copying out of the read buffer (`parse-copy/`), {what}",
+                      ""] + t + [""]
     for read in READS:
         t = parse_table(res, "assemble", read)
         if t:

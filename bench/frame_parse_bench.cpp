@@ -3,10 +3,16 @@
 //                                       of text, unmasking (what Beast's read() and
 //                                       websocketpp's consume() also do)
 //   frames/<role>/binary/<size>/<read>  frame_parser alone: header rules and unmasking
-// Each read is first copied from the pristine stream into the parse buffer, as recv() would
-// (the parser unmasks in place, so the stream itself must stay untouched).
+//   parse-copy/server/<kind>/<size>/<read>  message_assembler::feed_copy: the read stays in the
+//                                       stream (its read buffer) and is copied into the parse
+//                                       buffer as it is consumed, masked payloads unmasked on
+//                                       the way: one pass where memcpy + in-place unmask take two
+// For parse/ and frames/, each read is first copied from the pristine stream into the parse
+// buffer, as recv() would (the parser unmasks in place, so the stream itself must stay
+// untouched).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -17,6 +23,22 @@
 namespace wsspec::bench {
 namespace {
 
+// Counts one event of the assembler into t; false on an error or need_more (the read is done:
+// an error is recorded in t).
+template <bool Verify>
+bool count(tally& t, const message_result& m, const message_assembler& a) {
+    if (m.status == message_status::data) {
+        t.payload_bytes += m.payload.size();
+        t.frames += m.frame_end;
+        t.messages += m.message_end;
+        if constexpr (Verify) t.sum.add(m.payload.data(), m.payload.size());
+        return true;
+    }
+    if (m.status == message_status::error)
+        t.error = std::string(name(m.error)) + " at " + std::to_string(a.error_offset());
+    return m.status != message_status::need_more && m.status != message_status::error;
+}
+
 template <bool Verify>
 tally assemble_pass(message_assembler& a, const frame_stream& s, std::size_t read_size,
                     std::vector<std::uint8_t>& buf) {
@@ -25,20 +47,30 @@ tally assemble_pass(message_assembler& a, const frame_stream& s, std::size_t rea
         while (!in.empty()) {
             const message_result m = a.feed(in);
             in = in.subspan(m.consumed);
-            if (m.status == message_status::data) {
-                t.payload_bytes += m.payload.size();
-                t.frames += m.frame_end;
-                t.messages += m.message_end;
-                if constexpr (Verify) t.sum.add(m.payload.data(), m.payload.size());
-            } else if (m.status == message_status::error) {
-                t.error = std::string(name(m.error)) + " at " + std::to_string(a.error_offset());
-                return false;
-            } else if (m.status == message_status::need_more) {
-                break;
-            }
+            if (!count<Verify>(t, m, a)) break;
         }
-        return true;
+        return t.error.empty();
     });
+    return t;
+}
+
+// The same, copying each read out of the stream with feed_copy() instead of memcpy + feed().
+template <bool Verify>
+tally copy_pass(message_assembler& a, const frame_stream& s, std::size_t read_size,
+                std::vector<std::uint8_t>& buf) {
+    tally t;
+    const std::size_t total = s.wire.size();
+    const std::size_t step = read_size == 0 ? total : read_size;
+    for (std::size_t off = 0; off < total && t.error.empty(); off += step) {
+        std::span<const std::uint8_t> src(s.wire.data() + off, std::min(step, total - off));
+        std::span<std::uint8_t> dst(buf.data(), src.size());
+        while (!src.empty()) {
+            const message_result m = a.feed_copy(src, dst);
+            src = src.subspan(m.consumed);
+            dst = dst.subspan(m.consumed);
+            if (!count<Verify>(t, m, a)) break;
+        }
+    }
     return t;
 }
 
@@ -84,6 +116,15 @@ void bm_parse(benchmark::State& state, role r, payload_kind k, std::size_t size,
     });
 }
 
+void bm_parse_copy(benchmark::State& state, payload_kind k, std::size_t size,
+                   std::size_t read_size) {
+    const frame_stream& s = message_stream(role::server, k, size);
+    std::vector<std::uint8_t> buf(read_buffer_size(s, read_size));
+    message_assembler a;
+    measure(state, s, items_are::frames,
+            [&](auto verify) { return copy_pass<decltype(verify)::value>(a, s, read_size, buf); });
+}
+
 void bm_frames(benchmark::State& state, role r, std::size_t size, std::size_t read_size) {
     const frame_stream& s = message_stream(r, payload_kind::binary, size);
     std::vector<std::uint8_t> buf(read_buffer_size(s, read_size));
@@ -121,6 +162,13 @@ void bm_assemble(benchmark::State& state, role r, payload_kind k, std::size_t si
             }
         }
     }
+    for (std::size_t size : payload_sizes)
+        for (std::size_t rs : read_sizes)
+            for (payload_kind k : {payload_kind::binary, payload_kind::mixed})
+                if (size != 0 || k == payload_kind::binary)
+                    benchmark::RegisterBenchmark(
+                        ("parse-copy/" + stream_name(role::server, k, size, rs)).c_str(),
+                        bm_parse_copy, k, size, rs);
     for (fragmentation f : fragmentations)
         for (payload_kind k : {payload_kind::binary, payload_kind::mixed})
             for (std::size_t rs : read_sizes)

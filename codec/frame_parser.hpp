@@ -84,6 +84,21 @@ public:
     // whatever the leniency. Anything else is not taken (consumed 0): feed() it.
     small_frame take_small_frame(std::span<std::uint8_t> in, std::size_t max_payload) noexcept;
 
+    // Between frames, with no header gathered: the next byte fed starts a frame.
+    bool at_frame_start() const noexcept { return state_ == state::header && spill_len_ == 0; }
+    // In a masked payload that is delivered as it arrives (a data frame's, or an over-long
+    // control frame's when that is lenient; not a control payload gathered whole).
+    bool copies_payload() const noexcept {
+        return state_ == state::payload && hdr_.masked &&
+               !(is_control(hdr_.op) && hdr_.payload_length <= max_control_payload);
+    }
+    // While copies_payload(): up to the frame's remaining payload bytes from `src`, copied into
+    // `dst` (at least as long) and unmasked on the way (§5.3): one pass where copying a read into
+    // the parse buffer and unmasking it there take two. The event is the payload event feed()
+    // would give for those bytes, its view in `dst`.
+    parse_result copy_payload(std::span<const std::uint8_t> src,
+                              std::span<std::uint8_t> dst) noexcept;
+
     // The frame being parsed; valid from its header event until the next header.
     const frame_header& header() const noexcept { return hdr_; }
     // Payload bytes of the current frame not delivered yet.
@@ -112,6 +127,7 @@ private:
     parse_result decode_header(const std::uint8_t* p, std::size_t size, std::size_t taken,
                                OnHeader&& on_header) noexcept;
     parse_result take_payload(std::span<std::uint8_t> in, std::size_t before) noexcept;
+    bool advance_payload(std::size_t n) noexcept;
     parse_result take_whole_payload(std::uint8_t* p, std::size_t before) noexcept;
     // Out of line: the uncommon paths.
     codec_error fixed_rule_error(std::uint32_t broken, std::uint64_t& at) const noexcept;

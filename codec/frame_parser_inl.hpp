@@ -282,18 +282,22 @@ frame_parser::decode_header(const std::uint8_t* p, std::size_t size, std::size_t
     // (vectorised, 16 bytes) of two fields just stored by decode_header() cannot be forwarded
     // from the store buffer and stalls.
     const std::uint8_t phase = mask_phase_;
-    remaining_ -= n;
-    offset_ += n;
-    const bool done = remaining_ == 0;
-    if (done) {
-        state_ = state::header;
-        header_start_ = offset_;
-    }
+    const bool done = advance_payload(n);
     if (!gather && hdr_.masked)
         mask_phase_ = n <= detail::short_payload
                           ? detail::unmask_short(view.data(), n, hdr_.key, phase)
                           : static_cast<std::uint8_t>(apply_mask(view, hdr_.key, phase));
     return parse_result{parse_status::payload, before + n, view, done, codec_error::none};
+}
+
+// n payload bytes taken: the position moves, and the frame ends when none remain. True then.
+[[gnu::always_inline]] inline bool frame_parser::advance_payload(std::size_t n) noexcept {
+    remaining_ -= n;
+    offset_ += n;
+    if (remaining_ != 0) return false;
+    state_ = state::header;
+    header_start_ = offset_;
+    return true;
 }
 
 // take_payload() for the case feed_frame() takes: the header just decoded (no control payload

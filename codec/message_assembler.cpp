@@ -1,5 +1,8 @@
 #include "codec/message_assembler.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace wsspec {
 
 message_result message_assembler::fail(codec_error e, std::uint64_t at,
@@ -122,6 +125,41 @@ message_result message_assembler::deliver_small_text(std::size_t consumed, std::
             return fail(codec_error::invalid_utf8, parser_.offset(), consumed);
     }
     return small_message(consumed, payload, size, opcode::text);
+}
+
+message_result message_assembler::feed_copy(std::span<const std::uint8_t> src,
+                                            std::span<std::uint8_t> dst) noexcept {
+    std::size_t done = 0; // bytes consumed by earlier rounds of this call
+    for (;;) {
+        if (error_ == codec_error::none && !src.empty() && parser_.copies_payload() &&
+            !is_control(parser_.header().op)) {
+            const parse_result r = parser_.copy_payload(src, dst);
+            return deliver(r.payload, r.frame_complete, done + r.consumed);
+        }
+        // Copy what the next event can take: at a frame start, its header and, for a small
+        // frame, its payload; in a header gathered across reads, the rest of it; in a payload
+        // not copied above (unmasked, or a control payload gathered whole), that payload.
+        std::size_t k = src.size();
+        if (parser_.at_frame_start()) {
+            if (src.size() >= 2) {
+                const std::uint8_t len7 = src[1] & 0x7F;
+                k = std::min<std::size_t>(k,
+                                          detail::header_sizes[src[1]] + (len7 < 126 ? len7 : 0));
+            }
+        } else if (parser_.remaining() == 0) {
+            k = std::min(k, max_header_size);
+        } else {
+            k = static_cast<std::size_t>(std::min<std::uint64_t>(k, parser_.remaining()));
+        }
+        std::memcpy(dst.data(), src.data(), k);
+        message_result m = feed(dst.first(k));
+        m.consumed += done;
+        // need_more: the copied bytes were all taken (a header, or part of one).
+        if (m.status != message_status::need_more || k == src.size()) return m;
+        done = m.consumed;
+        src = src.subspan(k);
+        dst = dst.subspan(k);
+    }
 }
 
 message_result message_assembler::feed_frames(std::span<std::uint8_t> in) noexcept {

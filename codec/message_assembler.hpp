@@ -52,6 +52,13 @@ public:
     // call; anything else goes through feed_frames().
     message_result feed(std::span<std::uint8_t> in) noexcept;
 
+    // feed() for a read still in its buffer: `src` is copied into `dst` (at least as long) as it
+    // is consumed, a masked data payload unmasked on the way (frame_parser::copy_payload), the
+    // rest a frame start at a time; events point into `dst`, and `consumed` counts bytes of
+    // both. For small reads of large masked frames this saves the second pass over the bytes.
+    message_result feed_copy(std::span<const std::uint8_t> src,
+                             std::span<std::uint8_t> dst) noexcept;
+
     const frame_header& header() const noexcept { return parser_.header(); }
     bool in_message() const noexcept { return in_message_; }
     // A close frame was received; any later frame is an error (§5.5.1).

@@ -2,8 +2,9 @@
 // close payloads (§5.5.1, §7.4), UTF-8 of text messages across fragments, failing at the first
 // bad byte (§8.1), and the message limit (§10.4), in both roles, with any lenient rules and small
 // limits (frame_config.hpp). A plain reference built on reference_frames() walks the frames and
-// applies the rules in the order the assembler documents; every chunking must produce its
-// messages, control frames and error offset. Contract checks run at every call.
+// applies the rules in the order the assembler documents; every chunking, through feed() and
+// through feed_copy(), must produce its messages, control frames and error offset. Contract
+// checks run at every call.
 //
 // Control frames over 125 bytes exist only when control_payload_too_long is lenient, and the
 // assembler reports them once, with their last piece (message_assembler.cpp): their payload
@@ -137,9 +138,10 @@ transcript reference_messages(std::span<const std::uint8_t> stream, const assemb
     return t;
 }
 
-// Drives a message_assembler over the chunks, checking its contract at every call.
+// Drives a message_assembler over the chunks, checking its contract at every call. With `copy`,
+// each chunk stays in the stream and feed_copy() copies it (unmasking payloads on the way).
 transcript run(const assembler_options& o, std::span<const std::uint8_t> stream,
-               const std::vector<std::size_t>& chunks) {
+               const std::vector<std::size_t>& chunks, bool copy = false) {
     const parser_options& fo = o.frame;
     message_assembler a(o);
     transcript t;
@@ -149,12 +151,14 @@ transcript run(const assembler_options& o, std::span<const std::uint8_t> stream,
     std::size_t pos = 0;
     for (std::size_t c : chunks) {
         exact_copy buf(stream.subspan(pos, c));
+        std::span<const std::uint8_t> src = stream.subspan(pos, c);
         pos += c;
         std::span<std::uint8_t> in = buf.span();
         for (;;) {
             const std::uint64_t before = a.offset();
-            const message_result r = a.feed(in);
+            const message_result r = copy ? a.feed_copy(src, in) : a.feed(in);
             FUZZ_CHECK(r.consumed <= in.size(), "consumed %zu of %zu", r.consumed, in.size());
+            src = src.subspan(r.consumed);
             if (r.status == message_status::error) {
                 FUZZ_CHECK(r.error != codec_error::none && r.error == a.error(),
                            "error event without its error");
@@ -278,8 +282,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const transcript want = reference_messages(stream, opt);
     expect_same(want, run(opt, stream, {stream.size()}), "whole");
+    expect_same(want, run(opt, stream, {stream.size()}, true), "whole, feed_copy");
     if (!opt.frame.enforces(codec_error::control_payload_too_long)) return 0; // see the top
     expect_same(want, run(opt, stream, chunk_sizes(stream.size(), cfg.chunk_seed)), "chunked");
+    expect_same(want, run(opt, stream, chunk_sizes(stream.size(), cfg.chunk_seed), true),
+                "chunked, feed_copy");
     if (stream.size() <= 1024)
         expect_same(want, run(opt, stream, byte_by_byte(stream.size())), "byte by byte");
     return 0;

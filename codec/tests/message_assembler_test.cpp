@@ -16,18 +16,26 @@ using test::unhex;
 
 // "M text <hex>;" per message ("Z text <hex>;" for a compressed one, RFC 7692), "C ping <hex>;" /
 // "C close 1000 <reason hex>;" per control, "E name@offset;" on error.
+// With `copy`, each chunk stays where it is (the read buffer) and feed_copy() copies it into a
+// scratch buffer as it goes.
 std::string run_messages(const assembler_options& opt, std::vector<std::uint8_t> input,
-                         const std::vector<std::size_t>& chunks) {
+                         const std::vector<std::size_t>& chunks, bool copy = false) {
     message_assembler a(opt);
     std::string out, message;
     std::size_t pos = 0;
+    const std::vector<std::uint8_t> pristine = input;
+    std::vector<std::uint8_t> scratch(input.size());
     for (std::size_t c : chunks) {
         std::span<std::uint8_t> in(input.data() + pos, c);
+        std::span<const std::uint8_t> src(pristine.data() + pos, c);
+        std::span<std::uint8_t> dst(scratch.data(), c);
         pos += c;
         for (;;) {
-            auto r = a.feed(in);
+            auto r = copy ? a.feed_copy(src, dst) : a.feed(in);
             EXPECT_LE(r.consumed, in.size());
             in = in.subspan(r.consumed);
+            src = src.subspan(r.consumed);
+            dst = dst.subspan(r.consumed);
             if (r.status == message_status::need_more) {
                 EXPECT_TRUE(in.empty());
                 break;
@@ -124,9 +132,12 @@ TEST(MessageAssembler, VectorsAgreeAtEverySplit) {
         opt.max_message_size = v.max_message;
         opt.per_message_deflate = v.deflate;
         auto input = unhex(v.input_hex);
-        for (const auto& c : test::chunkings(input.size()))
+        for (const auto& c : test::chunkings(input.size())) {
             EXPECT_EQ(run_messages(opt, input, c), v.expected)
                 << v.name << " chunking " << test::describe_chunking(c);
+            EXPECT_EQ(run_messages(opt, input, c, true), v.expected)
+                << v.name << " (feed_copy) chunking " << test::describe_chunking(c);
+        }
     }
 }
 
@@ -237,7 +248,74 @@ TEST(MessageAssembler, SmallFramePathAgreesWithTheGeneralPathAtEverySplit) {
             EXPECT_EQ(run_messages(opt, stream, c), expected)
                 << (masked ? "server" : "client") << " role, chunking "
                 << test::describe_chunking(c);
+            EXPECT_EQ(run_messages(opt, stream, c, true), expected)
+                << (masked ? "server" : "client") << " role, feed_copy, chunking "
+                << test::describe_chunking(c);
         }
+    }
+}
+
+// feed_copy() (unmask while copying out of the read buffer) against feed() on masked streams of
+// large frames — 16- and 64-bit lengths, fragmented text with a multi-byte character split
+// across reads, pings between fragments, and invalid UTF-8 deep inside a large frame — at
+// every chunking: the same messages, control frames and error offsets.
+TEST(MessageAssembler, FeedCopyAgreesWithFeedOnLargeMaskedFrames) {
+    std::mt19937 rng(11);
+    std::vector<std::uint8_t> stream;
+    auto frame = [&](std::uint8_t b0, const std::vector<std::uint8_t>& payload) {
+        stream.push_back(b0);
+        const std::size_t n = payload.size();
+        if (n < 126) {
+            stream.push_back(static_cast<std::uint8_t>(0x80 | n));
+        } else if (n <= 0xFFFF) {
+            stream.insert(stream.end(),
+                          {0xFE, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+        } else {
+            stream.push_back(0xFF);
+            for (int i = 7; i >= 0; --i)
+                stream.push_back(static_cast<std::uint8_t>(std::uint64_t{n} >> (8 * i)));
+        }
+        mask_key key;
+        for (auto& k : key)
+            k = static_cast<std::uint8_t>(rng());
+        stream.insert(stream.end(), key.begin(), key.end());
+        for (std::size_t i = 0; i < n; ++i)
+            stream.push_back(static_cast<std::uint8_t>(payload[i] ^ key[i % 4]));
+    };
+    auto text = [&](std::size_t n) {
+        std::vector<std::uint8_t> t(n);
+        for (std::size_t i = 0; i < n; ++i)
+            t[i] = i % 37 == 36 && i + 1 < n ? 0xc3 : (i % 37 == 0 && i > 0 ? 0xa9 : 'a' + i % 26);
+        return t;
+    };
+    std::vector<std::uint8_t> big(70000);
+    for (auto& b : big)
+        b = static_cast<std::uint8_t>(rng());
+    frame(0x82, big);                  // 64-bit length
+    frame(0x01, text(300));            // text, 16-bit length, FIN clear
+    frame(0x89, {'p', 'i', 'n', 'g'}); // between fragments
+    frame(0x80, text(5000));
+    frame(0x81, text(126));
+    auto bad = text(4000);
+    bad[3001] = 0xff; // invalid UTF-8 3001 bytes into the payload
+    frame(0x81, bad);
+    assembler_options opt; // server role
+    const std::vector<std::size_t> reads = {1, 2, 7, 125, 1500, 16384};
+    std::vector<std::vector<std::size_t>> chunkings = {{stream.size()}};
+    for (std::size_t r : reads) {
+        std::vector<std::size_t> c;
+        for (std::size_t at = 0; at < stream.size(); at += r)
+            c.push_back(std::min(r, stream.size() - at));
+        chunkings.push_back(std::move(c));
+    }
+    for (const auto& c : test::chunkings(stream.size(), 3))
+        if (c.size() > 2 && c.size() < 500) chunkings.push_back(c); // the random ones
+    const std::string want = run_messages(opt, stream, {stream.size()});
+    ASSERT_NE(want.find("E invalid_utf8@"), std::string::npos) << want.substr(0, 200);
+    for (const auto& c : chunkings) {
+        EXPECT_EQ(run_messages(opt, stream, c), want) << test::describe_chunking(c);
+        EXPECT_EQ(run_messages(opt, stream, c, true), want)
+            << "feed_copy, " << test::describe_chunking(c);
     }
 }
 
