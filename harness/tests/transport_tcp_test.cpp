@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "harness/transport/wait.hpp"
 #include "transport_test_util.hpp"
 
 namespace wsspec::transport {
@@ -25,6 +26,25 @@ std::unique_ptr<stream> connect_to(const std::string& text) {
 
 std::string ws_url(std::string_view host, std::uint16_t port) {
     return "ws://" + std::string(host) + ":" + std::to_string(port) + "/";
+}
+
+// ppoll() is given the time left to the nanosecond: a 300 µs wait is not a millisecond, as
+// poll()'s timeout rounded up was (a chopped or trickled write paid it on every piece).
+TEST(TransportWait, TimeoutKeepsMicroseconds) {
+    timespec storage{};
+    EXPECT_EQ(transport::poll_timeout(transport::no_deadline, storage), nullptr);
+    const timespec* t =
+        transport::poll_timeout(transport::clock::now() + std::chrono::microseconds(300), storage);
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->tv_sec, 0);
+    EXPECT_GT(t->tv_nsec, 0);
+    EXPECT_LE(t->tv_nsec, 300'000);
+    t = transport::poll_timeout(transport::clock::now() - std::chrono::seconds(1), storage);
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->tv_sec, 0);
+    EXPECT_EQ(t->tv_nsec, 0);
+    t = transport::poll_timeout(transport::clock::now() + std::chrono::hours(2), storage);
+    EXPECT_EQ(t->tv_sec, 60); // callers loop until the deadline
 }
 
 TEST(TransportTcp, EchoOverIpv4) {

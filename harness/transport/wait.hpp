@@ -1,6 +1,9 @@
 #pragma once
-// Waiting for descriptors to become ready, with poll(), bounded by a deadline.
+// Waiting for descriptors to become ready, with ppoll(), bounded by a deadline to the
+// nanosecond: a case that waits 20 µs must not sleep a whole millisecond, as poll()'s timeout
+// rounded up would.
 #include <poll.h>
+#include <time.h>
 
 #include <cstdint>
 #include <span>
@@ -9,9 +12,9 @@
 
 namespace wsspec::transport {
 
-// Milliseconds for poll() to wait until `dl`: -1 for no deadline, 0 once it has passed, rounded up
-// so poll() never wakes just before the deadline.
-int poll_timeout(deadline dl) noexcept;
+// How long ppoll() waits until `dl`: no timespec (null) for no deadline, zero once it has
+// passed; at most 60 s (callers loop until the deadline).
+const timespec* poll_timeout(deadline dl, timespec& storage) noexcept;
 
 enum class wait_status : std::uint8_t {
     ready,       // an awaited event, an error or a hang-up: the next call reports which
