@@ -82,16 +82,6 @@ bool frame_parser::gather_control(std::span<std::uint8_t> piece) noexcept {
     return true;
 }
 
-parse_result frame_parser::copy_payload(std::span<const std::uint8_t> src,
-                                        std::span<std::uint8_t> dst) noexcept {
-    const auto n = static_cast<std::size_t>(
-        std::min<std::uint64_t>(remaining_, std::min(src.size(), dst.size())));
-    const std::uint8_t phase = mask_phase_;
-    const bool done = advance_payload(n);
-    mask_phase_ = static_cast<std::uint8_t>(copy_masked(src.first(n), dst.data(), hdr_.key, phase));
-    return parse_result{parse_status::payload, n, dst.first(n), done, codec_error::none};
-}
-
 parse_result frame_parser::feed(std::span<std::uint8_t> in) noexcept {
     return next(in, header_event);
 }

@@ -376,6 +376,17 @@ frame_parser::take_small_frame(std::span<std::uint8_t> in, std::size_t max_paylo
     return small_frame{header_size + length, {p, length}};
 }
 
+[[gnu::always_inline]] inline parse_result
+frame_parser::copy_payload(std::span<const std::uint8_t> src,
+                           std::span<std::uint8_t> dst) noexcept {
+    const auto n = static_cast<std::size_t>(
+        std::min<std::uint64_t>(remaining_, std::min(src.size(), dst.size())));
+    const std::uint8_t phase = mask_phase_;
+    const bool done = advance_payload(n);
+    mask_phase_ = static_cast<std::uint8_t>(copy_masked(src.first(n), dst.data(), hdr_.key, phase));
+    return parse_result{parse_status::payload, n, dst.first(n), done, codec_error::none};
+}
+
 template <class Admit>
 inline parse_result frame_parser::feed_frame(std::span<std::uint8_t> in, Admit&& admit) noexcept {
     return next(in, [&](const parse_result& r) {

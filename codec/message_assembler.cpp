@@ -48,41 +48,6 @@ message_assembler::check_sequence(const frame_header& h) noexcept {
     return codec_error::none;
 }
 
-// A data chunk: UTF-8 of text checked, then reported. Inline in feed(), its one caller, and the
-// result built in place (a message_result copied from a local costs as much as the rest of a
-// small frame).
-[[gnu::always_inline]] inline message_result
-message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
-                           std::size_t consumed) noexcept {
-    const auto& h = parser_.header();
-    const bool last = frame_end && h.fin;
-    // A compressed message's UTF-8 is the inflated bytes': its caller checks them.
-    if (message_op_ == opcode::text && !compressed_ &&
-        opt_.frame.enforces(codec_error::invalid_utf8)) {
-        std::uint64_t chunk_start = parser_.offset() - chunk.size();
-        std::uint64_t fed_before = utf8_.bytes_fed();
-        auto u = utf8_.feed(chunk);
-        if (u.status == utf8_status::invalid)
-            return fail(codec_error::invalid_utf8, chunk_start + (u.error_offset - fed_before),
-                        consumed);
-        // A message may not end inside a code point; a frame may (§5.6 "text ... may
-        // contain a partial UTF-8 sequence").
-        if (last && utf8_.finish().status != utf8_status::valid)
-            return fail(codec_error::invalid_utf8, parser_.offset(), consumed);
-    }
-    const bool begin = !frame_reported_;
-    frame_reported_ = !frame_end;
-    if (last) in_message_ = false;
-    return message_result{.status = message_status::data,
-                          .consumed = consumed,
-                          .payload = chunk,
-                          .op = message_op_,
-                          .frame_begin = begin,
-                          .frame_end = frame_end,
-                          .message_end = last,
-                          .compressed = compressed_};
-}
-
 message_result message_assembler::deliver_control(std::span<std::uint8_t> payload,
                                                   std::size_t consumed) noexcept {
     message_result r;
@@ -127,15 +92,11 @@ message_result message_assembler::deliver_small_text(std::size_t consumed, std::
     return small_message(consumed, payload, size, opcode::text);
 }
 
-message_result message_assembler::feed_copy(std::span<const std::uint8_t> src,
-                                            std::span<std::uint8_t> dst) noexcept {
+message_result message_assembler::copy_frame_start(std::span<const std::uint8_t> src,
+                                                   std::span<std::uint8_t> dst) noexcept {
     std::size_t done = 0; // bytes consumed by earlier rounds of this call
     for (;;) {
-        if (error_ == codec_error::none && !src.empty() && parser_.copies_payload() &&
-            !is_control(parser_.header().op)) {
-            const parse_result r = parser_.copy_payload(src, dst);
-            return deliver(r.payload, r.frame_complete, done + r.consumed);
-        }
+        if (done != 0 && copying_payload()) return copy_payload(src, dst, done);
         // Copy what the next event can take: at a frame start, its header and, for a small
         // frame, its payload; in a header gathered across reads, the rest of it; in a payload
         // not copied above (unmasked, or a control payload gathered whole), that payload.

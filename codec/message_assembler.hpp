@@ -84,6 +84,15 @@ private:
     }
     message_result fail(codec_error e, std::uint64_t at, std::size_t consumed) noexcept;
     message_result feed_frames(std::span<std::uint8_t> in) noexcept;
+    // feed_copy(): in a masked data payload (inline), and everything else (out of line).
+    bool copying_payload() const noexcept {
+        return error_ == codec_error::none && parser_.copies_payload() &&
+               !is_control(parser_.header().op);
+    }
+    message_result copy_payload(std::span<const std::uint8_t> src, std::span<std::uint8_t> dst,
+                                std::size_t done) noexcept;
+    message_result copy_frame_start(std::span<const std::uint8_t> src,
+                                    std::span<std::uint8_t> dst) noexcept;
     // By value, in registers: a small_frame taken by reference would live on the stack, and
     // reading its span back with one 16-byte load from two 8-byte stores stalls every frame.
     message_result small_message(std::size_t consumed, std::uint8_t* payload, std::size_t size,
@@ -125,6 +134,55 @@ inline message_result message_assembler::feed(std::span<std::uint8_t> in) noexce
         }
     }
     return feed_frames(in);
+}
+
+inline message_result message_assembler::feed_copy(std::span<const std::uint8_t> src,
+                                                   std::span<std::uint8_t> dst) noexcept {
+    if (!src.empty() && copying_payload()) [[likely]]
+        return copy_payload(src, dst, 0);
+    return copy_frame_start(src, dst);
+}
+
+inline message_result message_assembler::copy_payload(std::span<const std::uint8_t> src,
+                                                      std::span<std::uint8_t> dst,
+                                                      std::size_t done) noexcept {
+    const parse_result r = parser_.copy_payload(src, dst);
+    return deliver(r.payload, r.frame_complete, done + r.consumed);
+}
+
+// A data chunk: UTF-8 of text checked, then reported. Inline in feed(), its one caller, and the
+// result built in place (a message_result copied from a local costs as much as the rest of a
+// small frame).
+[[gnu::always_inline]] inline message_result
+message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
+                           std::size_t consumed) noexcept {
+    const auto& h = parser_.header();
+    const bool last = frame_end && h.fin;
+    // A compressed message's UTF-8 is the inflated bytes': its caller checks them.
+    if (message_op_ == opcode::text && !compressed_ &&
+        opt_.frame.enforces(codec_error::invalid_utf8)) {
+        std::uint64_t chunk_start = parser_.offset() - chunk.size();
+        std::uint64_t fed_before = utf8_.bytes_fed();
+        auto u = utf8_.feed(chunk);
+        if (u.status == utf8_status::invalid)
+            return fail(codec_error::invalid_utf8, chunk_start + (u.error_offset - fed_before),
+                        consumed);
+        // A message may not end inside a code point; a frame may (§5.6 "text ... may
+        // contain a partial UTF-8 sequence").
+        if (last && utf8_.finish().status != utf8_status::valid)
+            return fail(codec_error::invalid_utf8, parser_.offset(), consumed);
+    }
+    const bool begin = !frame_reported_;
+    frame_reported_ = !frame_end;
+    if (last) in_message_ = false;
+    return message_result{.status = message_status::data,
+                          .consumed = consumed,
+                          .payload = chunk,
+                          .op = message_op_,
+                          .frame_begin = begin,
+                          .frame_end = frame_end,
+                          .message_end = last,
+                          .compressed = compressed_};
 }
 
 inline message_result message_assembler::small_message(std::size_t consumed, std::uint8_t* payload,
