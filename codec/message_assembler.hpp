@@ -150,9 +150,9 @@ inline message_result message_assembler::copy_payload(std::span<const std::uint8
     return deliver(r.payload, r.frame_complete, done + r.consumed);
 }
 
-// A data chunk: UTF-8 of text checked, then reported. Inline in feed(), its one caller, and the
-// result built in place (a message_result copied from a local costs as much as the rest of a
-// small frame).
+// A data chunk: UTF-8 of text checked, then reported. Inline in its callers (feed_frames(),
+// copy_payload()), and the result built in place (a message_result copied from a local costs as
+// much as the rest of a small frame).
 [[gnu::always_inline]] inline message_result
 message_assembler::deliver(std::span<std::uint8_t> chunk, bool frame_end,
                            std::size_t consumed) noexcept {
