@@ -108,31 +108,31 @@ int fuzz_command(const fuzz_args& a, const std::atomic<bool>& interrupted) {
         return exit_unreachable;
     }
     auto& target = **t;
-    if (!live_fuzz::accepts(target.url(), std::chrono::seconds(3))) {
-        fmt::print(stderr, "wsspec fuzz: cannot connect to {}: target unreachable\n", target.url());
+    // A target that cannot be fuzzed still leaves a fuzz.json that says why (CI reads it).
+    auto unreachable = [&](const std::string& why) {
+        fmt::print(stderr, "wsspec fuzz: {}: {}\n", target.url(), why);
+        write_report({{"tool", "wsspec"},
+                      {"version", std::string(version())},
+                      {"command", "fuzz"},
+                      {"target", a.url.empty() ? "built-in reference server" : a.url},
+                      {"seed", a.seed},
+                      {"runs", 0},
+                      {"stopped_because", "unreachable"},
+                      {"error", why},
+                      {"findings", json::array()}},
+                     (fs::path(a.out_dir) / "fuzz.json").string());
         return exit_unreachable;
-    }
+    };
+    if (!live_fuzz::accepts(target.url(), std::chrono::seconds(3)))
+        return unreachable("cannot connect: target unreachable");
     {
         // Fuzzing something that is not a WebSocket server finds nothing and proves nothing.
         engine::run_options probe;
         probe.target = *transport::parse_url(target.url());
         probe.tls = a.tls;
         probe.seed = a.seed;
-        if (auto up = engine::target_upgrades(probe); !up) {
-            const std::string why = "no WebSocket connection: " + up.error().message;
-            fmt::print(stderr, "wsspec fuzz: {}: {}\n", target.url(), why);
-            write_report({{"tool", "wsspec"},
-                          {"version", std::string(version())},
-                          {"command", "fuzz"},
-                          {"target", a.url.empty() ? "built-in reference server" : a.url},
-                          {"seed", a.seed},
-                          {"runs", 0},
-                          {"stopped_because", "unreachable"},
-                          {"error", why},
-                          {"findings", json::array()}},
-                         (fs::path(a.out_dir) / "fuzz.json").string());
-            return exit_unreachable;
-        }
+        if (auto up = engine::target_upgrades(probe); !up)
+            return unreachable("no WebSocket connection: " + up.error().message);
     }
 
     live_fuzz::fuzz_options o;

@@ -8,13 +8,8 @@
 namespace wsspec::engine {
 
 bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
-    auto s = transport::connect_tcp(o.target.host, o.target.port,
-                                    std::chrono::steady_clock::now() + within);
-    // Reset before the connect was seen complete: something accepted it (and dropped it at
-    // once), so the target is there; the handshake probe says what it is.
-    if (!s) return s.error().kind == error_kind::reset;
-    (*s)->close();
-    return true;
+    return transport::accepts_tcp(o.target.host, o.target.port,
+                                  std::chrono::steady_clock::now() + within);
 }
 
 namespace {

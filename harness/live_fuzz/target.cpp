@@ -14,10 +14,7 @@ bool accepts(const std::string& url, std::chrono::milliseconds within) {
     if (!u) return false;
     // A TCP connection only: the opening handshake would be one more request for a server that
     // may be struggling, and a TLS one would need the certificate options.
-    auto s = transport::connect_tcp(u->host, u->port, clock::now() + within);
-    if (!s) return false;
-    (*s)->close();
-    return true;
+    return transport::accepts_tcp(u->host, u->port, clock::now() + within);
 }
 
 result<std::unique_ptr<target>> target::start(target_spec spec, std::chrono::milliseconds within) {

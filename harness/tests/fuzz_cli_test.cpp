@@ -183,10 +183,14 @@ TEST(FuzzCli, ExecRestartsAUsersServerAfterACrash) {
 }
 
 TEST(FuzzCli, BadInputIsNamed) {
-    auto unreachable =
-        wsspec_cli("fuzz ws://127.0.0.1:1/ --runs 5 -o " + test::temp_dir("fuzz-bad").string());
+    const auto bad_dir = test::temp_dir("fuzz-bad");
+    auto unreachable = wsspec_cli("fuzz ws://127.0.0.1:1/ --runs 5 -o " + bad_dir.string());
     EXPECT_EQ(unreachable.code, 3) << unreachable.output;
     EXPECT_NE(unreachable.output.find("127.0.0.1:1"), std::string::npos) << unreachable.output;
+    auto kept = read_json(bad_dir / "fuzz.json"); // the reason is kept, as for a non-WebSocket one
+    EXPECT_EQ(kept["runs"], 0);
+    EXPECT_EQ(kept["stopped_because"], "unreachable");
+    EXPECT_NE(kept["error"].get<std::string>().find("unreachable"), std::string::npos) << kept;
     auto zero = wsspec_cli("fuzz --runs 0");
     EXPECT_EQ(zero.code, 2) << zero.output;
     auto quirk = wsspec_cli("fuzz --quirk no-such-quirk --runs 1");

@@ -260,6 +260,29 @@ TEST(TransportTcp, ConnectToClosedPortFailsFastWithClearMessage) {
     EXPECT_EQ(s.error().kind, error_kind::refused) << "callers act on the kind, not the text";
 }
 
+// A server that resets every connection at once is there: whether the client's connect sees the
+// RST before or after it completes (it depends on scheduling), accepts_tcp says yes. A closed
+// port says no. (CI once saw the reset first and called such a server unreachable.)
+TEST(TransportTcp, AcceptsTcpCountsAnAtOnceResetAsListening) {
+    listener l = listen_v4();
+    std::atomic<bool> stop{false};
+    std::thread resetter([&] {
+        while (!stop) {
+            auto a = l.accept(deadline_after(50ms));
+            if (a && *a) (*a)->abort();
+        }
+    });
+    for (int i = 0; i < 20; ++i)
+        EXPECT_TRUE(accepts_tcp("127.0.0.1", l.port(), deadline_after(test_timeout))) << i;
+    stop = true;
+    resetter.join();
+
+    std::uint16_t port = l.port();
+    l = listen_v4(); // the first listener is closed: nothing listens on its port now
+    ASSERT_NE(l.port(), port);
+    EXPECT_FALSE(accepts_tcp("127.0.0.1", port, deadline_after(test_timeout)));
+}
+
 TEST(TransportTcp, StreamCallsAfterCloseAreErrors) {
     listener l = listen_v4();
     one_shot_server server(

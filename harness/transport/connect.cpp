@@ -69,6 +69,13 @@ result<std::unique_ptr<stream>> connect_tcp(const std::string& host, std::uint16
     return std::unique_ptr<stream>(std::make_unique<socket_stream>(std::move(s).value()));
 }
 
+bool accepts_tcp(const std::string& host, std::uint16_t port, deadline dl) {
+    auto s = connect_tcp(host, port, dl);
+    if (!s) return s.error().kind == error_kind::reset;
+    (*s)->close();
+    return true;
+}
+
 result<std::unique_ptr<stream>> connect(const url& u, const tls_client_options& tls, deadline dl) {
     if (!u.secure()) return connect_tcp(u.host, u.port, dl);
 

@@ -22,4 +22,9 @@ result<std::unique_ptr<stream>> connect(const url& u, const tls_client_options& 
 result<std::unique_ptr<stream>> connect_tcp(const std::string& host, std::uint16_t port,
                                             deadline dl);
 
+// Does something accept TCP connections at host:port (within dl)? A connection reset before its
+// connect was seen complete counts: something accepted it and dropped it at once (a server that
+// resets every connection is there; what it is, the opening handshake says).
+bool accepts_tcp(const std::string& host, std::uint16_t port, deadline dl);
+
 } // namespace wsspec::transport
