@@ -1,5 +1,7 @@
 #include "reports/native_json.hpp"
 
+#include <charconv>
+
 #include "reports/write_file.hpp"
 
 namespace wsspec::report {
@@ -25,6 +27,10 @@ json metrics_json(const case_metrics& m) {
                             {"p99_ms", m.rtt_p99_ms},
                             {"max_ms", m.rtt_max_ms}};
     if (m.largest_echo_bytes) j["largest_echo_bytes"] = m.largest_echo_bytes;
+    j["rxFrameStats"] = stats_json(m.rx_frames);
+    j["txFrameStats"] = stats_json(m.tx_frames);
+    j["rxOctetStats"] = stats_json(m.rx_reads);
+    j["txOctetStats"] = stats_json(m.tx_writes);
     return j;
 }
 
@@ -41,6 +47,7 @@ json summary_json(const summary& s) {
 json case_json(const case_result& c, bool strict, bool with_wirelog) {
     json cj = {
         {"id", c.id},
+        {"number", c.number},
         {"group", c.group},
         {"group_title", c.group_title},
         {"title", c.title},
@@ -59,8 +66,12 @@ json case_json(const case_result& c, bool strict, bool with_wirelog) {
         {"failedByMe", c.failed_by_me},
         {"droppedByMe", c.dropped_by_me},
         {"wasClean", c.was_clean},
+        {"wasOpenHandshakeTimeout", c.open_timeout},
+        {"wasCloseHandshakeTimeout", c.close_timeout},
+        {"wasServerConnectionDropTimeout", c.drop_timeout},
         {"upgraded", c.upgraded},
         {"expected", c.expected},
+        {"expectedClose", c.expected_close},
         {"received", c.received},
         {"metrics", metrics_json(c.metrics)}};
     if (!c.requirement.empty()) cj["requirement"] = c.requirement;
@@ -134,6 +145,20 @@ struct reader {
             fail(path + "." + key, std::string("wrong type (") + v->type_name() + ")");
         }
     }
+    template <typename Key>
+    void get_stats(const json& obj, const std::string& path, const char* key,
+                   std::map<Key, unsigned long long>& out) {
+        const json* v = field(obj, path, key, false);
+        if (!v) return;
+        if (!v->is_object()) return fail(path + "." + key, "expected an object");
+        for (const auto& [k, n] : v->items()) {
+            Key at{};
+            auto [end, ec] = std::from_chars(k.data(), k.data() + k.size(), at);
+            if (ec != std::errc() || end != k.data() + k.size() || !n.is_number_unsigned())
+                return fail(path + "." + key + "." + k, "expected a count under a number");
+            out[at] = n.template get<unsigned long long>();
+        }
+    }
     void get_verdict(const json& obj, const std::string& path, const char* key, verdict& out) {
         std::string s;
         get(obj, path, key, s, true);
@@ -149,6 +174,7 @@ struct reader {
 case_result read_case(reader& rd, const json& cj, const std::string& p) {
     case_result c;
     rd.get(cj, p, "id", c.id, true);
+    rd.get(cj, p, "number", c.number);
     rd.get(cj, p, "group", c.group);
     rd.get(cj, p, "group_title", c.group_title);
     rd.get(cj, p, "title", c.title);
@@ -177,9 +203,13 @@ case_result read_case(reader& rd, const json& cj, const std::string& p) {
     rd.get(cj, p, "failedByMe", c.failed_by_me);
     rd.get(cj, p, "droppedByMe", c.dropped_by_me);
     rd.get(cj, p, "wasClean", c.was_clean);
+    rd.get(cj, p, "wasOpenHandshakeTimeout", c.open_timeout);
+    rd.get(cj, p, "wasCloseHandshakeTimeout", c.close_timeout);
+    rd.get(cj, p, "wasServerConnectionDropTimeout", c.drop_timeout);
     rd.get(cj, p, "upgraded", c.upgraded);
     rd.get(cj, p, "wasNotCleanReason", c.was_not_clean_reason);
     if (const json* v = rd.field(cj, p, "expected", false)) c.expected = *v;
+    if (const json* v = rd.field(cj, p, "expectedClose", false)) c.expected_close = *v;
     if (const json* v = rd.field(cj, p, "received", false)) c.received = *v;
     if (const json* v = rd.field(cj, p, "violation", false)) {
         violation x;
@@ -196,6 +226,10 @@ case_result read_case(reader& rd, const json& cj, const std::string& p) {
         rd.get(*m, mp, "bytes_sent", c.metrics.bytes_sent);
         rd.get(*m, mp, "bytes_received", c.metrics.bytes_received);
         rd.get(*m, mp, "largest_echo_bytes", c.metrics.largest_echo_bytes);
+        rd.get_stats(*m, mp, "rxFrameStats", c.metrics.rx_frames);
+        rd.get_stats(*m, mp, "txFrameStats", c.metrics.tx_frames);
+        rd.get_stats(*m, mp, "rxOctetStats", c.metrics.rx_reads);
+        rd.get_stats(*m, mp, "txOctetStats", c.metrics.tx_writes);
         if (const json* rt = rd.field(*m, mp, "round_trips", false)) {
             const std::string rp = mp + ".round_trips";
             rd.get(*rt, rp, "count", c.metrics.round_trips);

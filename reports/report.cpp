@@ -58,4 +58,24 @@ summary summarize(const std::vector<run_report>& targets) {
     return all;
 }
 
+namespace {
+
+template <typename Key>
+nlohmann::json keyed_by_text(const std::map<Key, unsigned long long>& m) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, n] : m)
+        j[std::to_string(k)] = n;
+    return j;
+}
+
+} // namespace
+
+nlohmann::json stats_json(const std::map<unsigned, unsigned long long>& m) {
+    return keyed_by_text(m);
+}
+
+nlohmann::json stats_json(const std::map<unsigned long long, unsigned long long>& m) {
+    return keyed_by_text(m);
+}
+
 } // namespace wsspec::report

@@ -34,10 +34,17 @@ struct case_metrics {
     double rtt_p50_ms = 0, rtt_p90_ms = 0, rtt_p99_ms = 0, rtt_max_ms = 0;
     // The largest message a repeat step got back intact (a limit found by doubling lies above).
     unsigned long long largest_echo_bytes = 0;
+    // Autobahn's createStats: frames received and sent by opcode, and reads and writes by their
+    // size in bytes (handshake included), each with its count.
+    std::map<unsigned, unsigned long long> rx_frames, tx_frames;
+    std::map<unsigned long long, unsigned long long> rx_reads, tx_writes;
 };
 
 struct case_result {
     std::string id, group, group_title, title, description, rfc, quote, requirement, note;
+    // Autobahn's `case`: 1-based position in the whole catalog (a run) or in the served list
+    // (serve-cases); Autobahn's ids keep Autobahn's numbers (12.1.1 is 302). 0: unknown.
+    std::size_t number = 0;
     std::string role = "server"; // of the peer under test
     verdict behavior = verdict::failed;
     verdict behavior_close = verdict::failed;
@@ -49,8 +56,14 @@ struct case_result {
     bool closed_by_me = false, failed_by_me = false, dropped_by_me = false, was_clean = false;
     bool upgraded = false;   // the opening handshake ended in a valid 101
     bool peer_reset = false; // the peer reset TCP (or refused it with a reset): maybe it died
+    // Which of Autobahn's timeouts ended the connection: no answer to the opening handshake, no
+    // close frame in answer to ours, TCP still open after the closing handshake (a server's to
+    // close; Autobahn's wasServerConnectionDropTimeout).
+    bool open_timeout = false, close_timeout = false, drop_timeout = false;
     std::string was_not_clean_reason;
     nlohmann::json expected = nlohmann::json::object(); // level → list of event lists
+    // Autobahn's expectedClose: {"closeCode": [...], "closedByMe", "requireClean"}.
+    nlohmann::json expected_close = nlohmann::json::object();
     nlohmann::json received = nlohmann::json::array();
     std::optional<violation> server_violation;
     std::string http_request, http_response;
@@ -95,5 +108,9 @@ summary summarize(const run_report& r);
 // How many of its cases got behavior `v`.
 std::size_t behavior_count(const summary& s, verdict v);
 summary summarize(const std::vector<run_report>& targets);
+
+// One of case_metrics' stats as Autobahn writes it: {"<size or opcode>": count}.
+nlohmann::json stats_json(const std::map<unsigned, unsigned long long>& m);
+nlohmann::json stats_json(const std::map<unsigned long long, unsigned long long>& m);
 
 } // namespace wsspec::report

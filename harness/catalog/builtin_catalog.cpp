@@ -22,10 +22,22 @@ result<std::vector<case_def>> builtin_catalog() {
     return all;
 }
 
+namespace {
+
+void number(std::vector<case_def>& all) {
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i].number = i + 1;
+}
+
+} // namespace
+
 result<std::vector<case_def>> load_catalog(const std::string& case_dir, bool replace_builtin) {
     auto all = builtin_catalog();
     if (!all) return make_error("built-in catalog: " + all.error().message);
-    if (case_dir.empty()) return all;
+    if (case_dir.empty()) {
+        number(*all);
+        return all;
+    }
     auto more = load_case_dir(case_dir);
     if (!more) return more.error();
     if (!replace_builtin)
@@ -38,6 +50,7 @@ result<std::vector<case_def>> load_catalog(const std::string& case_dir, bool rep
                                           "the built-in one",
                                       error_kind::bad_input);
     merge_cases(*all, std::move(*more));
+    number(*all);
     return all;
 }
 

@@ -21,7 +21,8 @@ result<std::vector<case_def>> builtin_catalog();
 
 // The built-in catalog with the cases of `case_dir` (none when empty) merged in: what `run` and
 // `list` select from. A case of `case_dir` with a built-in id is an error, unless
-// `replace_builtin` (--replace-builtin) says it is meant to replace the built-in one.
+// `replace_builtin` (--replace-builtin) says it is meant to replace the built-in one. Each case's
+// `number` is its position in the result.
 result<std::vector<case_def>> load_catalog(const std::string& case_dir,
                                            bool replace_builtin = false);
 

@@ -154,6 +154,9 @@ struct case_def {
     std::string requirement; // "must", "should", "may": the RFC keyword the quote carries
     std::string note;        // where a case deliberately differs, or an ambiguity, in a line
     std::string source;      // file it came from, for error messages
+    // 1-based position in the whole catalog, which sorts Autobahn's ids first in Autobahn's order,
+    // so that they keep Autobahn's case numbers (12.1.1 is 302); set by load_catalog.
+    std::size_t number = 0;
     std::vector<peer_role> roles{peer_role::server};
     // Extra opening-handshake header fields, sent after any -H of the run ("Name: value" in
     // files); `wsspec fuzz` uses them for handshake variants.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "harness/engine/counted_stream.hpp"
 #include "harness/engine/opening_handshake.hpp"
 #include "harness/engine/other_connections.hpp"
 #include "harness/engine/step_runner.hpp"
@@ -70,6 +71,9 @@ void fill(report::case_result& r, const catalog::case_def& c, const observation&
     r.was_clean = obs.was_clean;
     r.was_not_clean_reason = obs.was_clean ? "" : obs.not_clean_reason;
     r.peer_reset = obs.peer_reset;
+    r.open_timeout = obs.open_timeout;
+    r.close_timeout = obs.close_timeout;
+    r.drop_timeout = obs.drop_timeout;
     r.upgraded = obs.upgraded;
     r.received = catalog::to_report_json(obs.received);
     r.server_violation = obs.violation;
@@ -135,6 +139,11 @@ report::case_result blank_result(const catalog::case_def& c) {
     r.quote = c.quote;
     r.requirement = c.requirement;
     r.note = c.note;
+    r.number = c.number;
+    r.expected_close = {{"closeCode", c.close.codes},
+                        {"closedByMe", c.close.by == catalog::close_expectation::endpoint::harness},
+                        {"requireClean", c.close.clean}};
+    if (c.wrong_endpoint_fatal) r.expected_close["closedByWrongEndpointIsFatal"] = true;
     for (const auto& e : c.expect) {
         auto& lists = r.expected[std::string(report::to_string(e.level))] = nlohmann::json::array();
         for (const auto& outcome : e.outcomes)
@@ -162,6 +171,7 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
         return r;
     }
     obs.connected = true;
+    auto io = count_octets(std::move(*s), obs.metrics);
     const std::uint64_t seed = case_seed(o.seed, c.id);
     client_hello hello{o.target.resource, o.target.host_header(),  o.headers,    o.origin,
                        o.subprotocols,    scaled_timeouts(o).open, o.timer_scale};
@@ -178,18 +188,19 @@ report::case_result run_case(const catalog::case_def& c, const run_options& o) {
         session keys(nullptr, scratch, keys_opts);
         for (auto& f : encode_send(keys, c.steps[0]))
             first.insert(first.end(), f.begin(), f.end());
+        obs.metrics.tx_frames = scratch.metrics.tx_frames;
         first_step = 1;
     }
-    auto hs = client_handshake(**s, hello, c, seed, first, obs);
+    auto hs = client_handshake(*io, hello, c, seed, first, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;
     if (obs.upgraded) {
         std::optional<other_connections> others; // closed once the case's own connection is
         if (c.connections > 1) others.emplace(c.connections - 1, o, hello, seed, obs);
-        session sess(std::move(*s), obs, session_for(c, o, peer_role::server, hs, r));
+        session sess(std::move(io), obs, session_for(c, o, peer_role::server, hs, r));
         run_session(sess, c, o, hs, first_step, obs);
     } else {
-        (*s)->close();
+        io->close();
     }
     fill(r, c, obs);
     // Autobahn's duration starts once the connection is open; a case that never got there
@@ -214,6 +225,7 @@ report::case_result run_case_accepted(const catalog::case_def& c,
     observation obs;
     obs.peer = peer_role::client;
     obs.connected = true;
+    s = count_octets(std::move(s), obs.metrics);
     auto hs = server_handshake(*s, c, scaled_timeouts(o).open, obs);
     r.http_request = hs.request;
     r.http_response = hs.response;

@@ -46,6 +46,7 @@ bool frame_stream::next_frame() {
     // RFC 7692 §6: the "Per-Message Compressed" bit on the first frame only.
     if (body_ == &compressed_ && offset_ == 0) spec.rsv |= 0x4;
     header_size_ = write_frame_header(spec, length_, header_);
+    s_.count_sent_frame(spec.opcode_nibble);
     key_ = spec.mask;
     read_ = 0;
     return true;

@@ -36,6 +36,8 @@ struct observation {
                                  // closed first, the server closed TCP in time
     bool close_received = false; // the peer sent a close frame (with or without a code)
     bool peer_reset = false;     // the peer reset the TCP connection (a crash looks like this)
+    // Autobahn's timeout facts (report::case_result says which is which).
+    bool open_timeout = false, close_timeout = false, drop_timeout = false;
     std::string not_clean_reason;
     std::optional<std::uint16_t> remote_close_code;
     std::string remote_close_reason;

@@ -226,6 +226,7 @@ void no_answer(const transport::io_result& r, const written& w, std::size_t tota
             ? unwritten(r, w, total, timeout)
             : read_failure(r, buf.size(), timeout, "response to the upgrade request");
     obs.peer_reset = r.status == transport::io_status::reset;
+    obs.open_timeout = r.status == transport::io_status::timeout;
     if (!buf.empty()) h.response = buf;
     if (r.status == transport::io_status::timeout && buf.empty() &&
         c.observes(catalog::event::kind::http_response)) {
@@ -423,6 +424,7 @@ handshake_outcome server_handshake(transport::stream& s, const catalog::case_def
         if (!r.ok()) {
             obs.handshake_error = read_failure(r, buf.size(), timeout, "upgrade request");
             obs.peer_reset = r.status == transport::io_status::reset;
+            obs.open_timeout = r.status == transport::io_status::timeout;
             h.request = buf;
             return h;
         }

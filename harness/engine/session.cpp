@@ -171,6 +171,7 @@ void session::write_control(std::uint8_t opcode, std::span<const std::uint8_t> p
     spec.mask = automatic_mask();
     control_frame_ = false;
     write_frame(frame, spec, payload);
+    count_sent_frame(opcode);
     if (mid_frame_) {
         // Never inside the frame being written: after it (RFC 6455 §5.4, "Control frames MAY be
         // injected in the middle of a fragmented message", between frames, not inside one).
@@ -466,10 +467,14 @@ void session::process(std::span<std::uint8_t> bytes) {
         case message_status::need_more: return;
         case message_status::error: on_violation(r.error, assembler_.error_offset()); return;
         case message_status::data:
-            if (r.frame_begin && opt_.peer == peer_role::client) note_mask_key();
+            if (r.frame_begin) {
+                ++obs_.metrics.rx_frames[static_cast<unsigned>(assembler_.header().op)];
+                if (opt_.peer == peer_role::client) note_mask_key();
+            }
             on_message_chunk(r);
             break;
         case message_status::control:
+            ++obs_.metrics.rx_frames[static_cast<unsigned>(r.op)];
             if (opt_.peer == peer_role::client) note_mask_key();
             on_control(r);
             break;
@@ -482,12 +487,14 @@ void session::fire_due_timers() {
     if (close_timer_ && now >= *close_timer_) {
         close_timer_.reset();
         obs_.was_clean = false;
+        obs_.close_timeout = true;
         drop("the peer did not answer the close frame within " +
              std::to_string(opt_.timeouts.close.count()) + " ms");
     }
     if (drop_timer_ && now >= *drop_timer_) {
         drop_timer_.reset();
         obs_.was_clean = false;
+        obs_.drop_timeout = true;
         obs_.not_clean_reason.clear();
         drop("the server did not close TCP within " + std::to_string(opt_.timeouts.drop.count()) +
              " ms of the closing handshake");

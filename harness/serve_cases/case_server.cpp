@@ -179,6 +179,7 @@ bool case_server::state::excluded(const std::string& agent, const std::string& i
 
 void case_server::state::record(const std::string& agent, const std::string& peer,
                                 std::size_t index, report::case_result r, bool skipped) {
+    r.number = index + 1; // Autobahn's fuzzingserver numbers by the served list: case=N
     {
         std::lock_guard lock(results_mu);
         auto [it, fresh] = results.try_emplace(agent);

@@ -132,6 +132,9 @@ TEST_F(ServeCases, ControlPathsAnswerAsAutobahnsDo) {
     ASSERT_EQ(reports.size(), 2u);
     EXPECT_EQ(reports[0].agent, "a");
     EXPECT_EQ(reports[0].cases.size(), 3u);
+    // Numbered as /runCase?case=N numbers them (Autobahn's fuzzingserver `case`).
+    for (std::size_t i = 0; i < reports[0].cases.size(); ++i)
+        EXPECT_EQ(reports[0].cases[i].number, i + 1) << reports[0].cases[i].id;
     EXPECT_EQ(reports[1].cases.size(), 1u);
     EXPECT_EQ(reports[1].cases[0].id, "5.1");
     EXPECT_EQ(reports[1].cases[0].behavior, report::verdict::ok);

@@ -7,7 +7,7 @@ namespace wsspec::transport {
 
 prefixed_stream::prefixed_stream(std::unique_ptr<stream> inner,
                                  std::vector<std::uint8_t> already_read)
-    : inner_(std::move(inner)), prefix_(std::move(already_read)) {}
+    : forwarding_stream(std::move(inner)), prefix_(std::move(already_read)) {}
 
 io_result prefixed_stream::read_some(std::span<std::uint8_t> buf, deadline dl) {
     if (taken_ < prefix_.size() && !buf.empty()) {
@@ -23,7 +23,7 @@ io_result prefixed_stream::read_some(std::span<std::uint8_t> buf, deadline dl) {
         r.bytes = n;
         return r;
     }
-    return inner_->read_some(buf, dl);
+    return inner().read_some(buf, dl);
 }
 
 } // namespace wsspec::transport

@@ -107,6 +107,12 @@ TEST(Formats, ReadingABrokenReportNamesTheField) {
     r = from_json(j, "r.json");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "r.json: targets[0].agent: missing");
+    j = to_json(sample_run(), false);
+    j["targets"][0]["cases"][1]["metrics"]["txOctetStats"]["many"] = 3;
+    r = from_json(j, "r.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "r.json: targets[0].cases[1].metrics.txOctetStats.many: expected "
+                                 "a count under a number");
     r = from_json(json{{"tool", {{"name", "h2spec"}}}, {"targets", json::array()}}, "x.json");
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("not a wsspec report"), std::string::npos);
@@ -227,8 +233,21 @@ TEST(Formats, AutobahnCaseFileUsesAutobahnKeysAndWireLogTags) {
                                                  "wirelog"};
     for (const auto& [key, value] : j.items())
         EXPECT_TRUE(key == "wsspec" || autobahn_keys.count(key)) << key;
+    for (const auto& key : autobahn_keys)
+        EXPECT_TRUE(j.contains(key)) << "missing " << key;
     EXPECT_EQ(j["id"], "2.5");
-    EXPECT_EQ(j["case"], 2);
+    EXPECT_EQ(j["case"], 23) << "the case's number, not its place in this run";
+    EXPECT_EQ(autobahn_case(run[0], run[0].cases[0], 1)["case"], 1) << "no number: its place";
+    EXPECT_EQ(j["expectedClose"], json::parse(R"({"closeCode": [1000], "closedByMe": true,
+                                                  "requireClean": true})"));
+    EXPECT_EQ(j["createStats"], true);
+    EXPECT_EQ(j["rxFrameStats"], json::parse(R"({"10": 1})"));
+    EXPECT_EQ(j["txFrameStats"], json::parse(R"({"8": 1, "9": 1})"));
+    EXPECT_EQ(j["rxOctetStats"], json::parse(R"({"129": 1, "2": 1})"));
+    EXPECT_EQ(j["txOctetStats"], json::parse(R"({"1": 131, "8": 1})"));
+    EXPECT_EQ(j["wasCloseHandshakeTimeout"], true);
+    EXPECT_EQ(j["wasOpenHandshakeTimeout"], false);
+    EXPECT_EQ(j["wasServerConnectionDropTimeout"], false);
     EXPECT_EQ(j["isServer"], false);
     EXPECT_EQ(j["result"], run[0].cases[1].reason);
     EXPECT_EQ(j["wirelog"][0], json::parse(R"(["TO", [6, "8980aabbccdd"], false])"));

@@ -67,6 +67,15 @@ inline std::vector<run_report> sample_run() {
     a.cases[5].metrics.round_trips = 1000;
     a.cases[5].metrics.rtt_p50_ms = 0.05;
     a.cases[5].metrics.rtt_p99_ms = 0.4;
+    // Autobahn's per-case facts: its case number, close expectation, stats and timeouts.
+    a.cases[1].number = 23;
+    a.cases[1].expected_close = {
+        {"closeCode", {1000}}, {"closedByMe", true}, {"requireClean", true}};
+    a.cases[1].close_timeout = true;
+    a.cases[1].metrics.rx_frames = {{10, 1}};
+    a.cases[1].metrics.tx_frames = {{9, 1}, {8, 1}};
+    a.cases[1].metrics.rx_reads = {{129, 1}, {2, 1}};
+    a.cases[1].metrics.tx_writes = {{1, 131}, {8, 1}};
     run_report b = a;
     b.target = "ws://127.0.0.1:9002/";
     b.agent = "Python/3.11 websockets/10.4";
