@@ -1,9 +1,7 @@
 #include "harness/catalog/case_model.hpp"
 
 #include <algorithm>
-#include <climits>
-#include <cstdlib>
-#include <sstream>
+#include <charconv>
 
 namespace wsspec::catalog {
 
@@ -54,21 +52,31 @@ bool case_def::observes(event::kind k) const {
 }
 
 bool id_less(const std::string& a, const std::string& b) {
-    // Numeric parts compare as numbers, other parts as text: "hs.2" < "hs.10", "1.1.9" < "1.1.10".
-    auto parts = [](const std::string& s) {
-        std::vector<std::pair<long, std::string>> v;
-        std::istringstream in(s);
-        std::string p;
-        while (std::getline(in, p, '.')) {
-            char* end = nullptr;
-            long n = std::strtol(p.c_str(), &end, 10);
-            bool numeric = !p.empty() && *end == '\0';
-            v.emplace_back(numeric ? n : LONG_MAX, numeric ? "" : p); // names after numbers
-        }
-        return v;
+    // Numeric parts compare as numbers, other parts as text, numbers first: "hs.2" < "hs.10",
+    // "1.1.9" < "1.1.10", "1.x" after "1.9". Without allocating: a catalog sort makes thousands.
+    struct part {
+        bool numeric = false;
+        unsigned long long n = 0;
+        std::string_view text;
     };
-    auto pa = parts(a), pb = parts(b);
-    if (pa != pb) return pa < pb;
+    auto next = [](std::string_view& rest) {
+        const auto dot = rest.find('.');
+        part p;
+        p.text = rest.substr(0, dot);
+        rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+        const char* end = p.text.data() + p.text.size();
+        auto [at, ec] = std::from_chars(p.text.data(), end, p.n);
+        p.numeric = !p.text.empty() && ec == std::errc() && at == end;
+        return p;
+    };
+    std::string_view ra = a, rb = b;
+    while (!ra.empty() && !rb.empty()) {
+        const part pa = next(ra), pb = next(rb);
+        if (pa.numeric != pb.numeric) return pa.numeric;
+        if (pa.numeric && pa.n != pb.n) return pa.n < pb.n;
+        if (!pa.numeric && pa.text != pb.text) return pa.text < pb.text;
+    }
+    if (ra.empty() != rb.empty()) return ra.empty(); // a prefix of parts comes first
     return a < b;
 }
 

@@ -5,6 +5,7 @@
 // and kinds, deterministically (the same bytes on every machine and run), with compression
 // ratios in the same range: structured text compresses well, the bitmap and the PDF's binary
 // streams barely. Each is generated once per process, on first use.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,6 +22,9 @@ enum class corpus_kind : std::uint8_t {
 };
 
 std::span<const std::uint8_t> corpus(corpus_kind k);
+// corpus(k).size(), without generating it: loading the catalog places windows in the corpora,
+// and a run that sends none of them should not pay for making them.
+std::size_t corpus_size(corpus_kind k) noexcept;
 std::optional<corpus_kind> parse_corpus(std::string_view name) noexcept;
 std::string_view to_string(corpus_kind k) noexcept;
 

@@ -76,14 +76,14 @@ payload payload::corpus_window(corpus_kind k, std::uint64_t offset, std::uint64_
     payload p;
     p.form_ = form::corpus;
     p.corpus_ = k;
-    p.offset_ = offset % catalog::corpus(k).size();
+    p.offset_ = offset % catalog::corpus_size(k);
     p.size_ = size;
     return p;
 }
 
 payload payload::window_after(std::uint64_t n) const {
     if (form_ != form::corpus) return *this;
-    return corpus_window(corpus_, offset_ + n * (size_ % catalog::corpus(corpus_).size()), size_);
+    return corpus_window(corpus_, offset_ + n * (size_ % catalog::corpus_size(corpus_)), size_);
 }
 
 void payload::generate(std::uint64_t offset, std::span<std::uint8_t> out) const {

@@ -18,6 +18,24 @@ using nlohmann::json;
 using namespace wsspec;
 using namespace wsspec::catalog;
 
+// Ids sort as Autobahn lists its cases (numeric tuples), our named groups after, part by part.
+TEST(CaseIds, SortNumericallyWithNamedPartsAfterNumbers) {
+    const std::vector<std::string> sorted = {
+        "",         "1",    "1.1.2",  "1.1.9",   "1.1.10",  "1.2.1",       "2.1",
+        "9.7.6",    "10.1", "10.1.1", "12.1.1",  "12.1.10", "13.7.18",     "99999999999999999999",
+        "client.1", "hs.2", "hs.10",  "hs.10.a", "hs.a",    "hs.refuse.1", "limits.x-y.2"};
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        EXPECT_FALSE(id_less(sorted[i], sorted[i])) << sorted[i];
+        for (std::size_t k = i + 1; k < sorted.size(); ++k) {
+            EXPECT_TRUE(id_less(sorted[i], sorted[k])) << sorted[i] << " < " << sorted[k];
+            EXPECT_FALSE(id_less(sorted[k], sorted[i])) << sorted[k] << " !< " << sorted[i];
+        }
+    }
+    // Parts equal as numbers: the text decides, so the order stays strict.
+    EXPECT_TRUE(id_less("1.01", "1.1"));
+    EXPECT_FALSE(id_less("1.1", "1.01"));
+}
+
 // The smallest valid case; each test changes it with a JSON merge patch (RFC 7386: objects merge,
 // arrays are replaced whole, null removes a field).
 const json base_case = json::parse(R"j({
