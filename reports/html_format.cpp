@@ -161,6 +161,18 @@ std::string charts(const std::vector<run_report>& targets, const html_extras& ex
 }
 
 // Rows: every case id in the order first seen, grouped by category; columns: two per agent.
+// "0.123" (websocket / app bytes), or "-" where nothing went that way; Autobahn's format.
+std::string compression_ratio(const traffic_stats::direction& d) {
+    return d.app ? fmt::format("{:.3f}", double(d.websocket) / double(d.app)) : "-";
+}
+
+// Under a 12.x/13.x verdict, as Autobahn shows it: [incoming/outgoing] compression ratio.
+std::string ratio_note(const case_result& c) {
+    if (!c.metrics.traffic || (c.group != "12" && c.group != "13")) return "";
+    return "<br><small>[" + compression_ratio(c.metrics.traffic->incoming) + "/" +
+           compression_ratio(c.metrics.traffic->outgoing) + "]</small>";
+}
+
 std::string matrix(const std::vector<run_report>& targets) {
     struct row {
         const case_result* any = nullptr;
@@ -206,10 +218,10 @@ std::string matrix(const std::vector<run_report>& targets) {
                 c->remote_close_code ? std::to_string(*c->remote_close_code) : "none";
             if (c->behavior_close != verdict::ok && c->behavior_close != verdict::informational)
                 close_text = std::string(to_string(c->behavior_close)) + " (" + close_text + ")";
-            cells += fmt::format("<td class=\"v {}\" title=\"{}\"><a href=\"#{}\">{}</a></td>"
+            cells += fmt::format("<td class=\"v {}\" title=\"{}\"><a href=\"#{}\">{}</a>{}</td>"
                                  "<td class=\"v {}\">{}</td>",
                                  verdict_class(h), esc(c->reason), esc(anchor(a, id)), to_string(h),
-                                 verdict_class(c->behavior_close), esc(close_text));
+                                 ratio_note(*c), verdict_class(c->behavior_close), esc(close_text));
         }
         s += fmt::format("<tr class=\"case{}\" data-find=\"{}\"><td>{}</td><td>{}</td>{}</tr>\n",
                          bad ? " bad" : "", esc(valid_utf8(id + " " + r.any->title)), esc(id),
@@ -259,6 +271,16 @@ std::string case_details(const run_report& t, std::size_t agent, const case_resu
                    fmt::format("{} · p50 {} · p90 {} · p99 {} · max {}", c.metrics.round_trips,
                                human_ms(c.metrics.rtt_p50_ms), human_ms(c.metrics.rtt_p90_ms),
                                human_ms(c.metrics.rtt_p99_ms), human_ms(c.metrics.rtt_max_ms)));
+    if (const auto& traffic = c.metrics.traffic) {
+        auto way = [](const traffic_stats::direction& d) {
+            return fmt::format("{} messages in {} frames, {} B as messages, {} B as payloads "
+                               "(ratio {}), {} B on the wire",
+                               d.messages, d.frames, d.app, d.websocket, compression_ratio(d),
+                               d.wire);
+        };
+        s += field("Traffic",
+                   "sent " + way(traffic->outgoing) + "<br>received " + way(traffic->incoming));
+    }
     s += field("Expected",
                "<pre>" +
                    esc(c.expected.dump(1, ' ', false, nlohmann::json::error_handler_t::replace)) +

@@ -31,6 +31,7 @@ json metrics_json(const case_metrics& m) {
     j["txFrameStats"] = stats_json(m.tx_frames);
     j["rxOctetStats"] = stats_json(m.rx_reads);
     j["txOctetStats"] = stats_json(m.tx_writes);
+    if (m.traffic) j["trafficStats"] = traffic_json(*m.traffic);
     return j;
 }
 
@@ -230,6 +231,8 @@ case_result read_case(reader& rd, const json& cj, const std::string& p) {
         rd.get_stats(*m, mp, "txFrameStats", c.metrics.tx_frames);
         rd.get_stats(*m, mp, "rxOctetStats", c.metrics.rx_reads);
         rd.get_stats(*m, mp, "txOctetStats", c.metrics.tx_writes);
+        if (const json* t = rd.field(*m, mp, "trafficStats", false); t && t->is_object())
+            c.metrics.traffic = traffic_from_json(*t);
         if (const json* rt = rd.field(*m, mp, "round_trips", false)) {
             const std::string rp = mp + ".round_trips";
             rd.get(*rt, rp, "count", c.metrics.round_trips);

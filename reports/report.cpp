@@ -78,4 +78,48 @@ nlohmann::json stats_json(const std::map<unsigned long long, unsigned long long>
     return keyed_by_text(m);
 }
 
+nlohmann::json traffic_json(const traffic_stats& t) {
+    nlohmann::json j = nlohmann::json::object();
+    auto ratio = [](unsigned long long a, unsigned long long b) {
+        return b ? nlohmann::json(double(a) / double(b)) : nlohmann::json(nullptr);
+    };
+    const std::pair<const char*, const traffic_stats::direction*> ways[] = {
+        {"outgoing", &t.outgoing}, {"incoming", &t.incoming}};
+    for (const auto& [name, d] : ways) {
+        const std::string n = name;
+        j[n + "OctetsWireLevel"] = d->wire;
+        j[n + "OctetsWebSocketLevel"] = d->websocket;
+        j[n + "OctetsAppLevel"] = d->app;
+        j[n + "CompressionRatio"] = ratio(d->websocket, d->app);
+        j[n + "WebSocketOverhead"] =
+            ratio(d->wire >= d->websocket ? d->wire - d->websocket : 0, d->websocket);
+        j[n + "WebSocketFrames"] = d->frames;
+        j[n + "WebSocketMessages"] = d->messages;
+    }
+    j["preopenOutgoingOctetsWireLevel"] = t.outgoing.preopen;
+    j["preopenIncomingOctetsWireLevel"] = t.incoming.preopen;
+    return j;
+}
+
+traffic_stats traffic_from_json(const nlohmann::json& j) {
+    traffic_stats t;
+    auto count = [&](const std::string& key) {
+        auto it = j.find(key);
+        return it != j.end() && it->is_number_unsigned() ? it->get<unsigned long long>() : 0ull;
+    };
+    const std::pair<const char*, traffic_stats::direction*> ways[] = {{"outgoing", &t.outgoing},
+                                                                      {"incoming", &t.incoming}};
+    for (const auto& [name, d] : ways) {
+        const std::string n = name;
+        d->wire = count(n + "OctetsWireLevel");
+        d->websocket = count(n + "OctetsWebSocketLevel");
+        d->app = count(n + "OctetsAppLevel");
+        d->frames = count(n + "WebSocketFrames");
+        d->messages = count(n + "WebSocketMessages");
+    }
+    t.outgoing.preopen = count("preopenOutgoingOctetsWireLevel");
+    t.incoming.preopen = count("preopenIncomingOctetsWireLevel");
+    return t;
+}
+
 } // namespace wsspec::report

@@ -25,6 +25,17 @@ struct violation {
     std::string document = "RFC 6455"; // or "RFC 7692" (permessage-deflate)
 };
 
+// Autobahn's trafficStats: the data messages of a connection, both ways. "wire": every byte
+// once the connection is open (frames of any kind), "preopen": the opening handshake's;
+// "websocket": data frame payloads as sent (compressed); "app": the messages (inflated).
+struct traffic_stats {
+    struct direction {
+        unsigned long long wire = 0, websocket = 0, app = 0, frames = 0, messages = 0, preopen = 0;
+        bool operator==(const direction&) const = default;
+    } outgoing, incoming;
+    bool operator==(const traffic_stats&) const = default;
+};
+
 // Per-case measurements: what a user compares between runs, not what decides the verdict.
 struct case_metrics {
     double handshake_rtt_ms = 0;
@@ -38,6 +49,9 @@ struct case_metrics {
     // size in bytes (handshake included), each with its count.
     std::map<unsigned, unsigned long long> rx_frames, tx_frames;
     std::map<unsigned long long, unsigned long long> rx_reads, tx_writes;
+    // As Autobahn keeps it: taken when the last round trip of a repeat step came back (9.7,
+    // 9.8, 12.x, 13.x), none when it did not.
+    std::optional<traffic_stats> traffic;
 };
 
 struct case_result {
@@ -108,6 +122,12 @@ summary summarize(const run_report& r);
 // How many of its cases got behavior `v`.
 std::size_t behavior_count(const summary& s, verdict v);
 summary summarize(const std::vector<run_report>& targets);
+
+// Autobahn's trafficStats dict: the counts, plus compression ratio (websocket / app) and
+// overhead ((wire - websocket) / websocket) each way, null where the divisor is 0.
+nlohmann::json traffic_json(const traffic_stats& t);
+// The counts back from that dict (what is missing stays 0).
+traffic_stats traffic_from_json(const nlohmann::json& j);
 
 // One of case_metrics' stats as Autobahn writes it: {"<size or opcode>": count}.
 nlohmann::json stats_json(const std::map<unsigned, unsigned long long>& m);

@@ -78,6 +78,13 @@ void fill(report::case_result& r, const catalog::case_def& c, const observation&
     r.received = catalog::to_report_json(obs.received);
     r.server_violation = obs.violation;
     r.metrics = obs.metrics;
+    if (r.metrics.traffic) {
+        const bool wsspec_is_client = r.role != "client";
+        r.metrics.traffic->outgoing.preopen =
+            (wsspec_is_client ? r.http_request : r.http_response).size();
+        r.metrics.traffic->incoming.preopen =
+            (wsspec_is_client ? r.http_response : r.http_request).size();
+    }
 }
 
 session_options session_for(const catalog::case_def& c, const run_options& o, peer_role peer,

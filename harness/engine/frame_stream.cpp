@@ -46,7 +46,10 @@ bool frame_stream::next_frame() {
     // RFC 7692 §6: the "Per-Message Compressed" bit on the first frame only.
     if (body_ == &compressed_ && offset_ == 0) spec.rsv |= 0x4;
     header_size_ = write_frame_header(spec, length_, header_);
-    s_.count_sent_frame(spec.opcode_nibble);
+    // The message's own bytes: all of a compressed one with its first frame, else this frame's.
+    const std::uint64_t message =
+        body_ == &compressed_ ? (offset_ == 0 ? step_.frame.data.size() : 0) : length_;
+    s_.count_sent_frame(spec.opcode_nibble, length_, message, fin);
     key_ = spec.mask;
     read_ = 0;
     return true;

@@ -57,6 +57,9 @@ struct observation {
     bool handshake_key_reused = false;
     double duration_ms = 0; // handshake done → TCP closed
     report::case_metrics metrics;
+    // The data messages so far (Autobahn's trafficStats, less the wire and preopen bytes that
+    // metrics and the handshake hold); a repeat step that succeeds keeps a copy in metrics.
+    report::traffic_stats traffic;
 };
 
 } // namespace wsspec::engine

@@ -55,6 +55,17 @@ void session::log(const char* what, std::string text) {
     opt_.wirelog->push_back({ms, what, std::move(text)});
 }
 
+void session::count_sent_frame(std::uint8_t opcode_nibble, std::uint64_t payload,
+                               std::uint64_t message, bool fin) {
+    ++obs_.metrics.tx_frames[opcode_nibble];
+    if (opcode_nibble > 0x2) return; // control and reserved frames carry no message
+    auto& out = obs_.traffic.outgoing;
+    ++out.frames;
+    out.websocket += payload;
+    out.app += message;
+    out.messages += fin;
+}
+
 mask_key session::next_key(std::mt19937_64& rng) noexcept {
     auto v = rng();
     return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
@@ -356,6 +367,8 @@ void session::on_message_chunk(const message_result& r) {
     e.type =
         message_op_ == opcode::binary ? catalog::event::kind::binary : catalog::event::kind::text;
     e.data = message_.finish();
+    ++obs_.traffic.incoming.messages;
+    obs_.traffic.incoming.app += e.data.size();
     record(std::move(e));
 }
 
@@ -469,6 +482,8 @@ void session::process(std::span<std::uint8_t> bytes) {
         case message_status::data:
             if (r.frame_begin) {
                 ++obs_.metrics.rx_frames[static_cast<unsigned>(assembler_.header().op)];
+                ++obs_.traffic.incoming.frames;
+                obs_.traffic.incoming.websocket += assembler_.header().payload_length;
                 if (opt_.peer == peer_role::client) note_mask_key();
             }
             on_message_chunk(r);

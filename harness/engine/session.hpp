@@ -111,8 +111,11 @@ public:
     bool tcp_closed() const noexcept { return tcp_closed_; }
     // The key for a frame whose mask is "auto": a fresh one as the client, none as the server.
     std::optional<mask_key> automatic_mask() noexcept;
-    // Autobahn's txFrameStats: every frame header written counts once, by its opcode.
-    void count_sent_frame(std::uint8_t opcode_nibble) { ++obs_.metrics.tx_frames[opcode_nibble]; }
+    // Every frame header written counts once, by its opcode (Autobahn's txFrameStats); a data
+    // frame also counts its payload as sent, and `message` bytes (its message uncompressed:
+    // all of it on the first frame of a compressed one) toward trafficStats.
+    void count_sent_frame(std::uint8_t opcode_nibble, std::uint64_t payload = 0,
+                          std::uint64_t message = 0, bool fin = false);
     catalog::peer_role peer() const noexcept { return opt_.peer; }
     // The compressor for the messages wsspec sends, when permessage-deflate was negotiated.
     deflate::deflater* deflater() noexcept { return deflater_.get(); }

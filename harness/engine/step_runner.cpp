@@ -148,6 +148,10 @@ void run_repeat(session& s, const step_def& step, observation& obs) {
     m.rtt_p90_ms = percentile(rtt, 0.9);
     m.rtt_p99_ms = percentile(rtt, 0.99);
     m.rtt_max_ms = rtt.empty() ? 0 : rtt.back();
+    // Autobahn copies its traffic counters when the last echo is in, before it closes.
+    m.traffic = obs.traffic;
+    m.traffic->outgoing.wire = m.bytes_sent;
+    m.traffic->incoming.wire = m.bytes_received;
     catalog::event done;
     done.type = catalog::event::kind::echoes;
     done.count = step.repeat;

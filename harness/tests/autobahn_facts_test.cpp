@@ -97,5 +97,39 @@ TEST(AutobahnFacts, TimeoutsSayWhichTimerEndedTheConnection) {
     EXPECT_EQ(lingering.cases[0].expected_close["requireClean"], true);
 }
 
+// trafficStats: what a repeat step's round trips moved, counted once per message and frame and
+// compared with what the case sent (12.1.1: 1000 messages of 16 bytes each way, compressed).
+TEST(AutobahnFacts, TrafficIsKeptWhenTheRoundTripsSucceed) {
+    auto all = catalog::load_catalog("");
+    ASSERT_TRUE(all) << all.error().message;
+    auto rep = testing::run_against(pick(*all, {"12.1.1", "9.7.3", "1.1.1"}), {});
+    const auto& deflate = result(rep, "12.1.1");
+    ASSERT_TRUE(deflate.metrics.traffic) << deflate.reason;
+    for (const auto* d : {&deflate.metrics.traffic->outgoing, &deflate.metrics.traffic->incoming}) {
+        EXPECT_EQ(d->messages, 1000u);
+        EXPECT_EQ(d->frames, 1000u);
+        EXPECT_EQ(d->app, 16000u);
+        EXPECT_GT(d->websocket, 0u);
+        EXPECT_NE(d->websocket, d->app) << "compressed: the payloads are not the messages";
+        EXPECT_GE(d->wire, d->websocket + 2 * d->frames) << "headers are on the wire";
+    }
+    // wsspec masks what it sends: 4 more bytes a frame than the server's unmasked frames.
+    EXPECT_EQ(deflate.metrics.traffic->outgoing.wire - deflate.metrics.traffic->outgoing.websocket,
+              deflate.metrics.traffic->incoming.wire - deflate.metrics.traffic->incoming.websocket +
+                  4 * 1000);
+    EXPECT_EQ(deflate.metrics.traffic->outgoing.preopen, deflate.http_request.size());
+    EXPECT_EQ(deflate.metrics.traffic->incoming.preopen, deflate.http_response.size());
+    const auto& plain = result(rep, "9.7.3"); // 1000 text messages of 64 bytes, uncompressed
+    ASSERT_TRUE(plain.metrics.traffic) << plain.reason;
+    EXPECT_EQ(plain.metrics.traffic->outgoing.app, 64000u);
+    EXPECT_EQ(plain.metrics.traffic->outgoing.websocket, 64000u);
+    EXPECT_EQ(plain.metrics.traffic->incoming.app, 64000u);
+    EXPECT_FALSE(result(rep, "1.1.1").metrics.traffic) << "no round trips, no traffic";
+    // A repeat step that does not finish keeps none, as Autobahn keeps none for a failed case.
+    auto capped = testing::run_against(pick(*all, {"9.7.3"}), {server::quirk::message_quota_500});
+    ASSERT_EQ(capped.cases.size(), 1u);
+    EXPECT_FALSE(capped.cases[0].metrics.traffic);
+}
+
 } // namespace
 } // namespace wsspec

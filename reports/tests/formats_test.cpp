@@ -248,6 +248,19 @@ TEST(Formats, AutobahnCaseFileUsesAutobahnKeysAndWireLogTags) {
     EXPECT_EQ(j["wasCloseHandshakeTimeout"], true);
     EXPECT_EQ(j["wasOpenHandshakeTimeout"], false);
     EXPECT_EQ(j["wasServerConnectionDropTimeout"], false);
+    EXPECT_EQ(j["trafficStats"], nullptr);
+    EXPECT_EQ(j["reportCompressionRatio"], false);
+    // 12.x: the traffic of its 1000 round trips, with Autobahn's derived ratios.
+    auto deflate = autobahn_case(run[0], run[0].cases[6], 7);
+    EXPECT_EQ(deflate["reportCompressionRatio"], true);
+    const auto& traffic = deflate["trafficStats"];
+    EXPECT_EQ(traffic["outgoingOctetsAppLevel"], 16000);
+    EXPECT_EQ(traffic["incomingWebSocketMessages"], 1000);
+    EXPECT_EQ(traffic["preopenIncomingOctetsWireLevel"], 231);
+    EXPECT_DOUBLE_EQ(traffic["outgoingCompressionRatio"].get<double>(), 17939.0 / 16000.0);
+    EXPECT_DOUBLE_EQ(traffic["incomingWebSocketOverhead"].get<double>(), 2000.0 / 17939.0);
+    EXPECT_EQ(traffic_from_json(traffic), *run[0].cases[6].metrics.traffic);
+    EXPECT_EQ(traffic_json(traffic_stats{})["outgoingCompressionRatio"], nullptr) << "0 / 0";
     EXPECT_EQ(j["isServer"], false);
     EXPECT_EQ(j["result"], run[0].cases[1].reason);
     EXPECT_EQ(j["wirelog"][0], json::parse(R"(["TO", [6, "8980aabbccdd"], false])"));
@@ -281,6 +294,9 @@ TEST(Formats, HtmlIsSelfContainedAndEscapesWhatThePeerSent) {
     EXPECT_NE(page.find("bad \xEF\xBF\xBD\xEF\xBF\xBD bytes\xEF\xBF\xBD"), std::string::npos);
     // The matrix: a row per case, a cell per agent, "Missing" where an agent did not run it.
     EXPECT_NE(page.find("id=\"matrix\""), std::string::npos);
+    // 12.1.1's compression ratios under its verdict, [in/out] as Autobahn shows them.
+    EXPECT_NE(page.find("<small>[1.121/1.121]</small>"), std::string::npos);
+    EXPECT_NE(page.find("sent 1000 messages in 1000 frames"), std::string::npos);
     EXPECT_NE(page.find(">Missing<"), std::string::npos);
     EXPECT_NE(page.find("<details class=\"case bad\" id=\"case-0-2.5\""), std::string::npos);
     // Charts: verdicts per category, and category 9's durations and round trips.

@@ -76,6 +76,10 @@ inline std::vector<run_report> sample_run() {
     a.cases[1].metrics.tx_frames = {{9, 1}, {8, 1}};
     a.cases[1].metrics.rx_reads = {{129, 1}, {2, 1}};
     a.cases[1].metrics.tx_writes = {{1, 131}, {8, 1}};
+    traffic_stats traffic;
+    traffic.outgoing = {23939, 17939, 16000, 1000, 1000, 252};
+    traffic.incoming = {19939, 17939, 16000, 1000, 1000, 231};
+    a.cases[6].metrics.traffic = traffic; // 12.1.1
     run_report b = a;
     b.target = "ws://127.0.0.1:9002/";
     b.agent = "Python/3.11 websockets/10.4";
