@@ -297,6 +297,15 @@ TEST(Formats, HtmlIsSelfContainedAndEscapesWhatThePeerSent) {
     // 12.1.1's compression ratios under its verdict, [in/out] as Autobahn shows them.
     EXPECT_NE(page.find("<small>[1.121/1.121]</small>"), std::string::npos);
     EXPECT_NE(page.find("sent 1000 messages in 1000 frames"), std::string::npos);
+    // Wire logs only where a case is not OK / OK: 1.1.1 passed, 2.5 failed.
+    auto details = [&](const std::string& anchor) {
+        auto at = page.find("id=\"" + anchor + "\"");
+        EXPECT_NE(at, std::string::npos) << anchor;
+        return at == std::string::npos ? "" : page.substr(at, page.find("</details>", at) - at);
+    };
+    EXPECT_EQ(details("case-0-1.1.1").find("class=\"wirelog\""), std::string::npos);
+    EXPECT_NE(details("case-0-1.1.1").find("--format autobahn"), std::string::npos);
+    EXPECT_NE(details("case-0-2.5").find("class=\"wirelog\""), std::string::npos);
     EXPECT_NE(page.find(">Missing<"), std::string::npos);
     EXPECT_NE(page.find("<details class=\"case bad\" id=\"case-0-2.5\""), std::string::npos);
     // Charts: verdicts per category, and category 9's durations and round trips.
