@@ -96,7 +96,14 @@ void session::write_now(std::span<const std::uint8_t> bytes) {
         auto r = s_->write_all(bytes, clock::now() + 20ms);
         obs_.metrics.bytes_sent += r.bytes;
         bytes = bytes.subspan(r.bytes);
-        if (r.ok()) return;
+        if (r.ok()) {
+            // Between the blocks of a large message, read what the peer said, as an event loop
+            // would: a server that refuses the message sends its close, drains a while and
+            // closes TCP; its RST, once the drain ends with our bytes unread, discards whatever
+            // we had not read yet, the close frame included.
+            if (r.bytes >= large_write) take_in();
+            return;
+        }
         if (r.status != transport::io_status::timeout) {
             if (obs_.not_clean_reason.empty() && !obs_.was_clean)
                 obs_.not_clean_reason =

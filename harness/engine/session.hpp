@@ -122,6 +122,8 @@ public:
 
     // The wire log keeps this many entries of a case (Autobahn keeps none for category 9).
     static constexpr std::size_t max_wirelog_entries = 2000;
+    // A write at least this large is followed by a read (write_now).
+    static constexpr std::size_t large_write = 16 * 1024;
 
 private:
     mask_key next_key(std::mt19937_64& rng) noexcept;

@@ -423,5 +423,43 @@ TEST(EnginePeers, TheCaseCanAnswerTheClientWithAnythingElse) {
     EXPECT_EQ(r.behavior_close, verdict::ok) << r.reason;
 }
 
+// A server that refuses a large message as it starts: close 1009, FIN, a short drain, then RST
+// while wsspec is still sending. The close frame arrived long before the RST, which discards
+// what wsspec had not read yet: wsspec must have read it between the blocks of its message, as
+// Autobahn's event loop would have.
+TEST(EnginePeers, ACloseThatArrivesWhileALargeMessageIsWrittenIsRead) {
+    auto l = transport::listener::bind("127.0.0.1", 0);
+    ASSERT_TRUE(l.has_value());
+    std::thread peer([&] {
+        auto s = l->accept(transport::deadline_after(5s));
+        if (!s || !*s) return;
+        auto head = read_head(**s);
+        auto h = handshake::parse_http_head(head, handshake::head_kind::request);
+        auto key = handshake::find_field(h.head, "Sec-WebSocket-Key");
+        auto dl = transport::deadline_after(5s);
+        (*s)->write_all(as_bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                 "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                                 handshake::accept_key(key ? *key : "") + "\r\n\r\n"),
+                        dl);
+        std::uint8_t buf[64 * 1024];
+        (*s)->read_some(buf, dl); // the start of the message is enough to refuse it
+        (*s)->write_all(frame(0x8, "\x03\xf1too big", 0, std::nullopt), dl);
+        (*s)->shutdown_write();
+        const auto drain_end = transport::deadline_after(20ms);
+        while ((*s)->read_some(buf, drain_end).ok()) {
+        }
+        (*s)->abort();
+    });
+    auto c = load_one(R"({"id": "t.1", "title": "t", "rfc": "10.4", "quote": "q",
+        "steps": [{"send": {"opcode": "binary", "payload": {"pattern": "*", "size": 268435456}}}],
+        "timer": {"kill": 2},
+        "expect": {"OK": [[{"close": {"code": 1009}}]]},
+        "close": {"by": "peer", "codes": [1009], "clean": false}})");
+    auto r = engine::run_case(c, to("ws://127.0.0.1:" + std::to_string(l->port()) + "/"));
+    peer.join();
+    EXPECT_EQ(r.remote_close_code, 1009) << r.reason;
+    EXPECT_EQ(r.behavior, verdict::ok) << r.reason;
+}
+
 } // namespace
 } // namespace wsspec
