@@ -15,7 +15,16 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+// GCC 12's own _mm512_broadcast_i32x4 starts from an uninitialised vector (fixed in GCC 13);
+// inlined at -O2 it warns in the header, not in this file.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 namespace wsspec::detail {

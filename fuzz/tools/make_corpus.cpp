@@ -283,9 +283,12 @@ void add_utf8_seeds(corpus& c) {
         c.add("utf8_validator_fuzzer", {0x09, 0, static_cast<std::uint8_t>(b.size() / 2)}, b);
     }
     // Long enough for the SIMD path, with a bad byte deep inside.
-    bytes longer(200, 'a');
-    longer.insert(longer.end(), {0xe2, 0x82, 0xac});
-    longer.insert(longer.end(), 100, 'b');
+    // 200 'a', a euro sign (e2 82 ac), 100 'b'.
+    bytes longer(303, 'b');
+    std::fill_n(longer.begin(), 200, 'a');
+    longer[200] = 0xe2;
+    longer[201] = 0x82;
+    longer[202] = 0xac;
     c.add("utf8_validator_fuzzer", {0x01, 0, 101}, longer);
     longer[150] = 0xff;
     c.add("utf8_validator_fuzzer", {0x01, 0, 64}, longer);
