@@ -54,7 +54,7 @@ constexpr std::array frame_fields{sv("opcode"),          sv("fin"),       sv("rs
                                   sv("payload"),         sv("mask"),      sv("length"),
                                   sv("declared_length"), sv("compressed")};
 constexpr std::array close_step_fields{sv("code"), sv("reason"), sv("payload")};
-constexpr std::array wait_fields{sv("wait"), sv("record")};
+constexpr std::array wait_fields{sv("wait"), sv("record"), sv("until")};
 constexpr std::array timer_fields{sv("kill"), sv("close")};
 constexpr std::array close_fields{sv("by"), sv("codes"), sv("clean"), sv("empty"), sv("reason")};
 constexpr std::array message_fields{sv("text"), sv("text_hex"), sv("binary")};

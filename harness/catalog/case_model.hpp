@@ -47,6 +47,9 @@ struct wait_def {
     bool settle = false; // the adaptive settle time instead of `seconds`
     double seconds = 0;
     std::string record; // timeout marker recorded if still open afterwards; empty: none
+    // "until": "pong": the pause ends early once every ping sent so far has had a pong (a
+    // pause that only lets the answer arrive before the next frames is over once it is in).
+    bool until_pong = false;
 };
 
 struct step_def {

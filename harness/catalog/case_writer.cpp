@@ -40,6 +40,7 @@ json wait_to_json(const wait_def& w) {
     else
         j["wait"] = w.seconds;
     if (!w.record.empty()) j["record"] = w.record;
+    if (w.until_pong) j["until"] = "pong";
     return j;
 }
 

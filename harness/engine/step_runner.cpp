@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/opcode.hpp"
 #include "harness/engine/frame_stream.hpp"
 
 namespace wsspec::engine {
@@ -18,7 +19,21 @@ void run_wait(session& s, const catalog::wait_def& w, std::chrono::milliseconds 
     auto d = w.settle ? settle
                       : std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::duration<double>(w.seconds));
-    s.pump_until(clock::now() + d);
+    const auto end = clock::now() + d;
+    if (!w.until_pong) {
+        s.pump_until(end);
+    } else {
+        constexpr auto ping = static_cast<unsigned>(opcode::ping);
+        constexpr auto pong = static_cast<unsigned>(opcode::pong);
+        const auto count = [](const auto& by_opcode, unsigned op) -> std::uint64_t {
+            auto it = by_opcode.find(op);
+            return it == by_opcode.end() ? 0 : it->second;
+        };
+        const auto& m = obs.metrics;
+        while (count(m.rx_frames, pong) < count(m.tx_frames, ping) &&
+               s.pump_until_event(obs.received.size(), end)) {
+        }
+    }
     // A marker is not an answer of the peer: it does not trigger finishWhenDone.
     if (!w.record.empty() && s.open())
         obs.received.push_back({catalog::event::kind::timeout, {}, w.record});

@@ -341,8 +341,9 @@ TEST(CaseLoaderFields, RawCloseAndWaitSteps) {
         {"close": {"payload": {"hex": "03"}}},
         {"wait": 1},
         {"wait": "settle"},
-        {"wait": 0, "record": "B"}]})j");
-    ASSERT_EQ(c.steps.size(), 8u);
+        {"wait": 0, "record": "B"},
+        {"wait": "settle", "until": "pong"}]})j");
+    ASSERT_EQ(c.steps.size(), 9u);
     EXPECT_EQ(c.steps[0].type, step_def::kind::raw);
     EXPECT_EQ(c.steps[0].raw, payload(bytes{0x81, 0x80}));
     EXPECT_EQ(c.steps[1].type, step_def::kind::close);
@@ -361,6 +362,9 @@ TEST(CaseLoaderFields, RawCloseAndWaitSteps) {
     EXPECT_TRUE(c.steps[6].wait.settle);
     EXPECT_EQ(c.steps[7].wait.seconds, 0);
     EXPECT_EQ(c.steps[7].wait.record, "B");
+    EXPECT_FALSE(c.steps[7].wait.until_pong);
+    EXPECT_TRUE(c.steps[8].wait.settle);
+    EXPECT_TRUE(c.steps[8].wait.until_pong);
 }
 
 TEST(CaseLoaderFields, CloseReasonIsKeptWhole) {
@@ -1100,7 +1104,7 @@ INSTANTIATE_TEST_SUITE_P(
         error_row{R"j({"steps": [{"send": {"opcode": 1, "payload": "ab"}, "pieces": [1, 1],
                                   "between": [{"wait": 1, "recrod": "A"}]}]})j",
                   "f.json: case t.1: steps[0].between[0]: unknown field 'recrod' (wait step "
-                  "fields: wait, record)"},
+                  "fields: wait, record, until)"},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "between": []}]})j",
                   "f.json: case t.1: steps[0].between: \"between\" needs \"pieces\""},
         error_row{R"j({"steps": [{"send": {"opcode": 1}, "repeat": 0}]})j",
@@ -1145,7 +1149,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "f.json: case t.1: steps[0].close.payload: odd number of hex digits"},
         error_row{R"j({"steps": [{"wait": 1, "raw": "x"}]})j",
                   "f.json: case t.1: steps[0]: unknown field 'raw' (wait step fields: wait, "
-                  "record)"},
+                  "record, until)"},
+        error_row{R"j({"steps": [{"wait": 1, "until": "message"}]})j",
+                  "f.json: case t.1: steps[0].until: expected \"pong\""},
         error_row{R"j({"steps": [{"wait": "soon"}]})j",
                   "f.json: case t.1: steps[0].wait: expected seconds from 0 to 3600 or \"settle\""},
         error_row{R"j({"steps": [{"wait": 3601}]})j",
@@ -1475,7 +1481,7 @@ TEST(CaseLoaderRoundTrip, EveryField) {
          {"send": {"opcode": "text", "length": "16"}},
          {"raw": {"hex": "8a00"}},
          {"raw": "abc"},
-         {"wait": "settle"},
+         {"wait": "settle", "until": "pong"},
          {"wait": 0.5, "record": "W"},
          {"close": {"code": 1000, "reason": "bye"}},
          {"close": {"payload": {"hex": "03"}}},

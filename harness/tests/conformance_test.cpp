@@ -85,5 +85,41 @@ TEST(Conformance, EveryCaseFailsUnderEachQuirkItNames) {
     testing::expect_each_fails_under_its_quirks(catalog_or_die());
 }
 
+// 5.19 pauses after its first ping only so that the pong can come back before the next
+// fragments ("until": "pong"): the pause ends when the pong is in, and lasts its whole settle
+// time when none comes. Measured on the wire log: from the write with the ping to the next one.
+double pause_after_first_ping_ms(std::vector<server::quirk> quirks,
+                                 std::chrono::milliseconds settle) {
+    auto all = whole_catalog();
+    std::erase_if(all, [](const catalog::case_def& c) { return c.id != "5.19"; });
+    EXPECT_EQ(all.size(), 1u);
+    EXPECT_TRUE(all.empty() || all[0].steps[3].wait.until_pong);
+    server::server_options so;
+    so.quirks = std::move(quirks);
+    auto srv = server::reference_server::start(so);
+    EXPECT_TRUE(srv.has_value());
+    if (!srv || all.empty()) return -1;
+    engine::run_options o;
+    o.target = *transport::parse_url("ws://127.0.0.1:" + std::to_string((*srv)->port()) + "/");
+    o.settle = settle;
+    o.wirelog = true;
+    report::run_report rep;
+    engine::run_cases(all, o, {}, rep);
+    EXPECT_EQ(rep.cases.size(), 1u);
+    if (rep.cases.empty()) return -1;
+    std::vector<double> writes;
+    for (const auto& e : rep.cases[0].wirelog)
+        if (e.what == "TX") writes.push_back(e.t_ms);
+    EXPECT_GE(writes.size(), 2u) << "fragments 1-2 with the ping, then the rest";
+    return writes.size() < 2 ? -1 : writes[1] - writes[0];
+}
+
+TEST(Conformance, APauseForAPongEndsWhenThePongIsIn) {
+    using namespace std::chrono_literals;
+    EXPECT_LT(pause_after_first_ping_ms({}, 5s), 2500) << "the pong ends the 5 s pause";
+    EXPECT_GE(pause_after_first_ping_ms({server::quirk::no_pong}, 300ms), 300)
+        << "with no pong the pause lasts its settle time";
+}
+
 } // namespace
 } // namespace wsspec

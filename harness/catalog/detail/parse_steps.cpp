@@ -222,6 +222,10 @@ result<wait_def> parse_wait(const json& j, const where& w) {
         if (!t) return t.error();
         d.record = *t;
     }
+    if (j.contains("until")) {
+        if (j["until"] != "pong") return w.at("until").error("expected \"pong\"");
+        d.until_pong = true;
+    }
     return d;
 }
 
