@@ -2,6 +2,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,17 @@ std::atomic<bool> interrupted{false};
 extern "C" void on_signal(int) {
     // First Ctrl-C: finish the running cases and write the report; second: leave now.
     if (interrupted.exchange(true)) _exit(130);
+}
+
+// Every connection is a descriptor, twice over when the built-in server runs in this process:
+// limits.connections.1 holds 256 at once, `load` and --side-by-side more. The soft limit is
+// often 1024 while the hard one is far higher; a run that hit the soft limit would blame the
+// server for wsspec's own refusals. (Go's runtime raises it the same way at start.)
+void raise_descriptor_limit() {
+    rlimit r{};
+    if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur >= r.rlim_max) return;
+    r.rlim_cur = r.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &r);
 }
 
 std::string version_text() {
@@ -293,6 +305,7 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
+    raise_descriptor_limit();
     if (*run) return run_command(ra, interrupted);
     if (*list) return list_command(la);
     if (*rep) return report_command(rpa);
