@@ -12,7 +12,6 @@
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -226,14 +225,9 @@ TEST(Cli, TimerScaleStretchesTheCaseTimers) {
 TEST(Cli, SeveralTargetsShareOneReport) {
     // The built-in server is not a URL here: start one with `serve`.
     auto d = temp_dir("targets");
-    FILE* p = popen(("echo $$; exec " + std::string(WSSPEC_BINARY) + " serve -p 0").c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    char line[256] = {};
-    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
-    pid_t server_pid = static_cast<pid_t>(std::stol(line));
-    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
-    std::string good = std::string(line).substr(std::string(line).find("ws://"));
-    good = good.substr(0, good.find_first_of(" \r\n")) + "/";
+    test::served server("");
+    const std::string& good = server.url();
+    ASSERT_FALSE(good.empty());
     auto o =
         wsspec_cli("run -q -c '1.1.1,1.1.2' -o " + d.string() + " ws://127.0.0.1:1/ " + good, 60);
     EXPECT_EQ(o.code, 3) << o.output; // the worst of the targets: one was unreachable
@@ -245,8 +239,6 @@ TEST(Cli, SeveralTargetsShareOneReport) {
     EXPECT_EQ(j["targets"][1]["target"], good);
     EXPECT_EQ(j["targets"][1]["cases"].size(), 2u);
     EXPECT_EQ(j["summary"]["passed"], 2);
-    ::kill(server_pid, SIGTERM);
-    pclose(p);
     fs::remove_all(d);
 }
 
@@ -324,22 +316,11 @@ TEST(Cli, ServerNeverAnsweringTimesOut) {
 
 TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     auto d = temp_dir("crash");
-    // An out-of-process reference server that aborts on the first ping.
-    // `echo $$; exec` gives us the server's pid, so it is stopped even if it does not crash.
-    std::string cmd =
-        std::string("echo $$; exec ") + WSSPEC_BINARY + " serve -p 0 --quirk crash-on-ping";
-    FILE* p = popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    char line[256] = {0};
-    ASSERT_NE(fgets(line, sizeof line, p), nullptr);
-    pid_t server_pid = static_cast<pid_t>(std::stol(line));
-    ASSERT_NE(fgets(line, sizeof line, p),
-              nullptr); // "listening on ws://127.0.0.1:PORT with quirks: ..."
-    std::string url = std::string(line).substr(std::string(line).find("ws://"));
-    url = url.substr(0, url.find_first_of(" \r\n"));
-    auto o = wsspec_cli("run -j 1 -c '1.1.1,2.1,2.2,3.1' -o " + d.string() + " " + url);
-    ::kill(server_pid, SIGKILL); // a no-op when it crashed as it should
-    pclose(p);
+    // An out-of-process reference server that aborts on the first ping (stopped at the end if
+    // it does not).
+    test::served server("--quirk crash-on-ping");
+    ASSERT_FALSE(server.url().empty());
+    auto o = wsspec_cli("run -j 1 -c '1.1.1,2.1,2.2,3.1' -o " + d.string() + " " + server.url());
     EXPECT_EQ(o.code, 1) << o.output;
     std::ifstream in(d / "report.json");
     ASSERT_TRUE(in.good()) << o.output;

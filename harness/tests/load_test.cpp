@@ -2,7 +2,6 @@
 // (WSSPEC_BINARY) against the reference server and against servers that misbehave on purpose.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
@@ -365,19 +364,12 @@ TEST(LoadCommand, BadUsageExits2) {
 }
 
 TEST(LoadCommand, InterruptStopsCleanlyWithAReport) {
-    const std::string cmd = std::string("timeout 60 sh -c '") + WSSPEC_BINARY +
-                            " load -q --duration 30 -c 2 & pid=$!; sleep 1; kill -INT $pid; "
-                            "wait $pid' 2>&1";
     const auto t0 = std::chrono::steady_clock::now();
-    FILE* p = popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    std::string out;
-    std::array<char, 4096> buf;
-    while (auto n = fread(buf.data(), 1, buf.size(), p))
-        out.append(buf.data(), n);
-    const int status = pclose(p);
+    auto [code, out] = test::shell(std::string("sh -c '") + WSSPEC_BINARY +
+                                   " load -q --duration 30 -c 2 & pid=$!; sleep 1; kill -INT $pid; "
+                                   "wait $pid'");
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s);
-    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1) << out;
+    EXPECT_EQ(code, 1) << out;
     EXPECT_NE(out.find("interrupted"), std::string::npos) << out;
     EXPECT_NE(out.find("errors      none"), std::string::npos) << out;
 }

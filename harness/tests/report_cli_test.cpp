@@ -13,7 +13,9 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using wsspec::test::served;
+using wsspec::test::shell;
 using wsspec::test::temp_dir;
+using wsspec::test::tool;
 using wsspec::test::wsspec_cli;
 
 namespace {
@@ -29,22 +31,6 @@ std::string slurp(const fs::path& p) {
 
 void write(const fs::path& p, const std::string& text) {
     std::ofstream(p) << text;
-}
-
-wsspec::test::outcome run_shell(const std::string& cmd, int timeout_s = 60) {
-    wsspec::test::outcome o;
-    FILE* p = popen(("timeout " + std::to_string(timeout_s) + " " + cmd + " 2>&1").c_str(), "r");
-    if (!p) return o;
-    char buf[4096];
-    while (auto n = fread(buf, 1, sizeof buf, p))
-        o.output.append(buf, n);
-    int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
-}
-
-std::string tool(const char* name) {
-    return std::string("/usr/bin/python3 ") + WSSPEC_SOURCE_DIR + "/reports/tools/" + name;
 }
 
 } // namespace
@@ -91,7 +77,7 @@ TEST(ReportCli, SpecFileRunsTwoAgentsWithAgentExclusionsIntoEveryFormat) {
     auto report = read(out / "report.json");
     EXPECT_EQ(report["targets"][1]["excluded"], json::array({"2.3"}));
 
-    auto junit = run_shell(tool("validate_junit.py") + " " + (out / "junit.xml").string());
+    auto junit = shell(tool("validate_junit.py") + " " + (out / "junit.xml").string());
     EXPECT_EQ(junit.code, 0) << junit.output;
     EXPECT_NE(junit.output.find("failures=1"), std::string::npos) << junit.output;
     auto md = slurp(out / "summary.md");
@@ -108,8 +94,8 @@ TEST(ReportCli, PublicProjectSpecFilesRunUnchanged) {
             fs::path(WSSPEC_SOURCE_DIR) / "tests/specs" / (std::string(name) + ".json");
         auto j = read(spec);
         // Run from a directory of its own: the spec's outdir is relative to it, as for wstest.
-        auto o = run_shell("sh -c 'cd " + d.string() + " && " + WSSPEC_BINARY + " run -q --spec " +
-                           spec.string() + "'");
+        auto o = shell("sh -c 'cd " + d.string() + " && " + WSSPEC_BINARY + " run -q --spec " +
+                       spec.string() + "'");
         EXPECT_EQ(o.code, 3) << name << "\n" << o.output; // nothing listens there
         EXPECT_EQ(o.output.find("warning"), std::string::npos) << name << "\n" << o.output;
         for (const auto& s : j["servers"])
@@ -291,7 +277,7 @@ TEST(ReportCli, HtmlReportInHeadlessChromium) {
         "--user-data-dir=" +
         (d / "profile").string();
     const std::string page = "file://" + (d / "index.html").string();
-    auto dom = run_shell(chromium + " --dump-dom '" + page + "?failures#case-1-2.1'", 90);
+    auto dom = shell(chromium + " --dump-dom '" + page + "?failures#case-1-2.1'", 90);
     ASSERT_EQ(dom.code, 0) << dom.output;
     EXPECT_NE(dom.output.find("<table class=\"matrix\" id=\"matrix\">"), std::string::npos);
     EXPECT_NE(dom.output.find("<body class=\"only-failures\">"), std::string::npos)
@@ -304,9 +290,9 @@ TEST(ReportCli, HtmlReportInHeadlessChromium) {
 
     const auto shot = fs::path(WSSPEC_BINARY_DIR) / "report-screenshot.png";
     fs::remove(shot);
-    auto s = run_shell(chromium + " --hide-scrollbars --window-size=1280,1500 --screenshot=" +
-                           shot.string() + " '" + page + "'",
-                       90);
+    auto s = shell(chromium + " --hide-scrollbars --window-size=1280,1500 --screenshot=" +
+                       shot.string() + " '" + page + "'",
+                   90);
     EXPECT_EQ(s.code, 0) << s.output;
     ASSERT_TRUE(fs::exists(shot)) << s.output;
     EXPECT_GT(fs::file_size(shot), 20000u);
@@ -365,7 +351,7 @@ TEST(ServeCasesCli, SpecFileServesTheClientLoopAndWritesReportsOnStop) {
     EXPECT_EQ(wsspec::test::report_schema_errors(d / "reports/report.json"), "");
     auto report = read(d / "reports/report.json");
     EXPECT_EQ(report["targets"][0]["cases"][0]["role"], "client");
-    auto junit = run_shell(tool("validate_junit.py") + " " + (d / "reports/junit.xml").string());
+    auto junit = shell(tool("validate_junit.py") + " " + (d / "reports/junit.xml").string());
     EXPECT_EQ(junit.code, 0) << junit.output;
 
     // A spec with errors names the field; a quirk of the server is not one of the client.

@@ -2,16 +2,12 @@
 // A run over two agents with every verdict a report must render: OK, FAILED, NON-STRICT,
 // INFORMATIONAL, UNIMPLEMENTED, WRONG CODE, ERROR and CRASHED, with hostile text (markup, invalid
 // UTF-8) where a peer's words land in a report, and a case one agent did not run.
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "reports/report.hpp"
+#include "tests/support/process.hpp"
 
 namespace wsspec::report::test {
 
@@ -89,34 +85,12 @@ inline std::vector<run_report> sample_run() {
     return {a, b};
 }
 
-// A fresh, empty directory under /tmp, named for the test and this process.
+using wsspec::test::outcome;
+using wsspec::test::shell;
+using wsspec::test::tool;
+
 inline std::filesystem::path temp_dir(const std::string& name) {
-    auto d = std::filesystem::temp_directory_path() /
-             ("wsspec-reports-" + name + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(d);
-    std::filesystem::create_directories(d);
-    return d;
-}
-
-// Runs a command; its exit status and what it printed (stdout and stderr).
-struct outcome {
-    int code = -1;
-    std::string output;
-};
-inline outcome shell(const std::string& cmd) {
-    outcome o;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return o;
-    std::array<char, 4096> buf;
-    while (auto n = fread(buf.data(), 1, buf.size(), p))
-        o.output.append(buf.data(), n);
-    int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return o;
-}
-
-inline std::string tool(const char* name) {
-    return std::string("/usr/bin/python3 ") + WSSPEC_SOURCE_DIR + "/reports/tools/" + name;
+    return wsspec::test::temp_dir("reports-" + name);
 }
 
 } // namespace wsspec::report::test
