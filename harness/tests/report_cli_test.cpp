@@ -225,8 +225,10 @@ TEST(ReportCli, ABaselineFailsTheRunOnlyOnARegression) {
 TEST(ReportCli, ReportRendersSavedRunsAndDiffTellsWhatChanged) {
     auto d = temp_dir("report-diff");
     ASSERT_EQ(wsspec_cli("run -q -c '1.1.1,2.1' --wirelog -o " + (d / "good").string()).code, 0);
-    ASSERT_EQ(wsspec_cli("run -q -c '1.1.1,2.1' --quirk no-pong -o " + (d / "bad").string()).code,
-              1);
+    ASSERT_EQ(
+        wsspec_cli("run -q -c '1.1.1,2.1' --wirelog --quirk no-pong -o " + (d / "bad").string())
+            .code,
+        1);
     auto regressed = wsspec_cli("diff " + (d / "good/report.json").string() + " " +
                                 (d / "bad/report.json").string());
     EXPECT_EQ(regressed.code, 1) << regressed.output;
@@ -246,7 +248,13 @@ TEST(ReportCli, ReportRendersSavedRunsAndDiffTellsWhatChanged) {
     auto index = read(d / "both/index.json");
     EXPECT_TRUE(index.contains("wsspec-reference") && index.contains("wsspec-reference#2"))
         << index.dump(1);
-    EXPECT_NE(slurp(d / "both/index.html").find("Wire log"), std::string::npos);
+    // The saved wire logs are shown for the case that did not pass (2.1 without its pong).
+    const auto page = slurp(d / "both/index.html");
+    const auto failed = page.find("id=\"case-1-2.1\"");
+    ASSERT_NE(failed, std::string::npos);
+    EXPECT_NE(
+        page.substr(failed, page.find("</details>", failed) - failed).find("class=\"wirelog\""),
+        std::string::npos);
 
     auto missing = wsspec_cli("report " + (d / "nothing.json").string() + " --format html");
     EXPECT_EQ(missing.code, 2);
