@@ -87,9 +87,9 @@ int serve_command(const serve_args& a, const std::atomic<bool>& stop);
 // `wsspec serve-cases`: the catalog in the client's role over Autobahn's fuzzingserver
 // protocol (harness/serve_cases/).
 struct serve_cases_args {
-    std::string spec; // --spec fuzzingserver.json
-    std::string host = "127.0.0.1";
-    std::optional<unsigned> port; // default: the spec's url, else 9001
+    std::string spec;                // --spec fuzzingserver.json
+    std::optional<std::string> host; // default: the spec's url, else 127.0.0.1
+    std::optional<unsigned> port;    // default: the spec's url, else 9001
     std::string cases, exclude, case_dir;
     std::string out_dir;              // default: the spec's outdir, else ./reports/clients
     std::vector<std::string> formats; // default json,autobahn,html

@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
         cmd->add_option("--spec", x.spec,
                         "Read an Autobahn fuzzingserver.json: url, outdir, cases, exclude-cases, "
                         "exclude-agent-cases, key/cert");
-        cmd->add_option("--host", x.host, "Address to bind (default 127.0.0.1)");
+        cmd->add_option("--host", x.host, "Address to bind (default 127.0.0.1, or the spec's url)");
         cmd->add_option("-p,--port", x.port, "Port (default 9001, or the spec's url; 0 picks one)");
         cmd->add_option("-c,--cases", x.cases, "Cases to serve, Autobahn globs");
         cmd->add_option("-x,--exclude", x.exclude, "Cases not to serve");

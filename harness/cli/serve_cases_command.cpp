@@ -55,7 +55,7 @@ int serve_cases_command(const serve_cases_args& a, const std::atomic<bool>& stop
         spec = std::move(*s);
     }
     serve_cases::case_server_options o;
-    o.host = a.host;
+    o.host = "127.0.0.1";
     o.port = 9001;
     if (spec) {
         auto u = transport::parse_url(spec->url);
@@ -63,6 +63,8 @@ int serve_cases_command(const serve_cases_args& a, const std::atomic<bool>& stop
         o.port = u->port;
         if (u->secure()) o.tls = transport::tls_server_options{spec->cert, spec->key, {}, {}};
     }
+    // The command line wins over the spec, as -o does over its outdir.
+    if (a.host) o.host = *a.host;
     if (a.port) {
         if (*a.port > 65535) {
             fmt::print(stderr, "{}: --port {} is out of range\n", me, *a.port);

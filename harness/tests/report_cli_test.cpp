@@ -307,12 +307,13 @@ TEST(ReportCli, HtmlReportInHeadlessChromium) {
     fs::remove_all(d);
 }
 
-// serve-cases from the command line: Autobahn's fuzzingserver.json, the reference client's loop,
-// and the reports written when the server is stopped with SIGTERM.
+// serve-cases from the command line: Autobahn's fuzzingserver.json (its url's host and port
+// overridden on the command line), the reference client's loop, and the reports written when
+// the server is stopped with SIGTERM.
 TEST(ServeCasesCli, SpecFileServesTheClientLoopAndWritesReportsOnStop) {
     auto d = temp_dir("serve-cases");
     write(d / "fuzzingserver.json", R"({
-        "url": "ws://127.0.0.1:9001",
+        "url": "ws://127.0.0.2:9001",
         "outdir": ")" + (d / "reports").string() +
                                         R"(",
         "options": {"failByDrop": false},
@@ -320,11 +321,11 @@ TEST(ServeCasesCli, SpecFileServesTheClientLoopAndWritesReportsOnStop) {
         "cases": ["1.1.*", "2.1", "2.2"],
         "exclude-cases": ["1.1.8"],
         "exclude-agent-cases": {"skip*": ["2.*"]}})");
-    FILE* p =
-        popen(("echo $$; exec " + std::string(WSSPEC_BINARY) + " serve-cases -q -p 0 --spec " +
-               (d / "fuzzingserver.json").string() + " --format json,autobahn,junit 2>&1")
-                  .c_str(),
-              "r");
+    FILE* p = popen(("echo $$; exec " + std::string(WSSPEC_BINARY) +
+                     " serve-cases -q -p 0 --host 127.0.0.1 --spec " +
+                     (d / "fuzzingserver.json").string() + " --format json,autobahn,junit 2>&1")
+                        .c_str(),
+                    "r");
     ASSERT_NE(p, nullptr);
     char line[512] = {};
     ASSERT_NE(fgets(line, sizeof line, p), nullptr);
@@ -336,6 +337,8 @@ TEST(ServeCasesCli, SpecFileServesTheClientLoopAndWritesReportsOnStop) {
             url = l.substr(at, l.find_first_of(" \r\n", at) - at);
     }
     ASSERT_FALSE(url.empty());
+    // --host wins over the spec's url, -p over its port.
+    EXPECT_TRUE(url.starts_with("ws://127.0.0.1:") && !url.ends_with(":9001")) << url;
     auto good = wsspec_cli("client -q --agent good " + url);
     EXPECT_EQ(good.code, 0) << good.output;
     EXPECT_NE(good.output.find("9 case(s) run as agent good"), std::string::npos) << good.output;
