@@ -42,7 +42,8 @@ result<std::vector<catalog::case_def>> select_cases(const selection_request& r) 
                    r.role == catalog::peer_role::server ? "clients" : "servers");
     if (cases.empty())
         return make_error(
-            "no case matches -c '" + r.cases + "' -x '" + r.exclude + "'" +
+            "no case matches -c '" + r.cases + "'" +
+                (r.exclude.empty() ? "" : " -x '" + r.exclude + "'") +
                 (spec ? " and the spec's cases" : "") +
                 (r.role == catalog::peer_role::client ? " among the cases for clients" : ""),
             error_kind::bad_input);

@@ -56,7 +56,11 @@ TEST(Cli, BadUsageExits2) {
     EXPECT_NE(u.output.find("ws://"), std::string::npos) << u.output;
     auto c = wsspec_cli("run -c 'no.such.case'");
     EXPECT_EQ(c.code, 2);
-    EXPECT_NE(c.output.find("no case matches"), std::string::npos) << c.output;
+    EXPECT_NE(c.output.find("no case matches -c 'no.such.case'\n"), std::string::npos) << c.output;
+    auto x = wsspec_cli("run -c '1.1.1' -x '1.*'");
+    EXPECT_EQ(x.code, 2);
+    EXPECT_NE(x.output.find("no case matches -c '1.1.1' -x '1.*'\n"), std::string::npos)
+        << x.output;
     auto q = wsspec_cli("run --quirk no-such-quirk");
     EXPECT_EQ(q.code, 2);
     EXPECT_NE(q.output.find("no-such-quirk"), std::string::npos) << q.output;
