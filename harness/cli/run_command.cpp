@@ -166,8 +166,9 @@ result<std::vector<target_plan>> plan_targets(const run_args& a, const run_input
 void preflight(target_plan& p, std::set<std::string>& taken) {
     auto& o = p.options;
     if (!engine::target_accepts(o, std::chrono::milliseconds(3000))) {
-        p.error = fmt::format("cannot connect to {}:{}: target unreachable", o.target.host,
-                              o.target.port);
+        p.error = fmt::format("cannot connect to {}:{}: target unreachable (nothing accepted a "
+                              "TCP connection within 3 s)",
+                              o.target.host, o.target.port);
         p.error_code = exit_unreachable;
     } else if (auto up = engine::target_upgrades(o); !up) {
         // A target that never completes an opening handshake is not a server with 300 failures.

@@ -8,8 +8,13 @@
 namespace wsspec::engine {
 
 bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
-    return transport::accepts_tcp(o.target.host, o.target.port,
-                                  std::chrono::steady_clock::now() + within);
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + within;
+    for (;;) {
+        if (transport::accepts_tcp(o.target.host, o.target.port, deadline)) return true;
+        if (clock::now() + std::chrono::milliseconds(50) >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
 }
 
 namespace {

@@ -10,7 +10,9 @@
 
 namespace wsspec::engine {
 
-// Can a TCP connection be opened to the target right now?
+// Does the target accept a TCP connection within `within`? A refused connect is tried again
+// every 50 ms until then, so that a server started just before the run (`./server & wsspec run
+// …` in a CI step) has that long to listen.
 bool target_accepts(const run_options& o, std::chrono::milliseconds within);
 
 // The pre-flight check: a TCP connection and a plain opening handshake (with the run's -H,

@@ -254,6 +254,21 @@ TEST(Cli, UnreachableTargetExits3Quickly) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// A server started just before the run (`./server & wsspec run …` in a CI step) is waited for:
+// a refused connection is tried again for up to 3 s before the target is called unreachable.
+TEST(Cli, AServerStillStartingIsWaitedFor) {
+    std::uint16_t port = 0;
+    {
+        auto l = transport::listener::bind("127.0.0.1", 0, std::nullopt);
+        ASSERT_TRUE(l.has_value());
+        port = l->port(); // free again once this listener is gone
+    }
+    const std::string bin = WSSPEC_BINARY, p = std::to_string(port);
+    auto o = test::shell("sh -c '(sleep 1; exec " + bin + " serve -p " + p + ") & srv=$!; " + bin +
+                         " run -q -c 1.1.1 ws://127.0.0.1:" + p + "/; rc=$?; kill $srv; exit $rc'");
+    EXPECT_EQ(o.code, 0) << o.output;
+}
+
 // A TCP server that answers every connection with `reply` (or nothing) and closes.
 class fake_server {
 public:
