@@ -38,7 +38,7 @@ void progress::finish() {
 void print_summary(std::FILE* out, const report::run_report& r) {
     struct row {
         std::string title;
-        std::size_t total = 0, passed = 0, failed = 0, other = 0;
+        std::size_t total = 0, passed = 0, failed = 0, errors = 0, crashed = 0;
     };
     std::map<std::string, row> groups;
     std::vector<std::string> order;
@@ -47,8 +47,10 @@ void print_summary(std::FILE* out, const report::run_report& r) {
         auto& g = groups[c.group];
         g.title = c.group_title;
         ++g.total;
-        if (c.behavior == report::verdict::error || c.behavior == report::verdict::crashed)
-            ++g.other;
+        if (c.behavior == report::verdict::error)
+            ++g.errors;
+        else if (c.behavior == report::verdict::crashed)
+            ++g.crashed;
         else if (report::passed(c, r.strict))
             ++g.passed;
         else
@@ -58,12 +60,13 @@ void print_summary(std::FILE* out, const report::run_report& r) {
     std::size_t width = 6;
     for (const auto& id : order)
         width = std::max(width, id.size());
-    fmt::print(out, "\n{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6}\n", "group", width, "", "cases",
-               "pass", "fail", "error");
+    // The columns of the summary line below, so that the two always add up the same way.
+    fmt::print(out, "\n{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6} {:>7}\n", "group", width, "", "cases",
+               "pass", "fail", "error", "crashed");
     for (const auto& id : order) {
         const auto& g = groups[id];
-        fmt::print(out, "{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6}\n", id, width, g.title.substr(0, 28),
-                   g.total, g.passed, g.failed, g.other);
+        fmt::print(out, "{:<{}} {:<28} {:>6} {:>6} {:>6} {:>6} {:>7}\n", id, width,
+                   g.title.substr(0, 28), g.total, g.passed, g.failed, g.errors, g.crashed);
     }
     auto s = report::summarize(r);
     fmt::print(out,

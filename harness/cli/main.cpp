@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
     auto* browser = app.add_subcommand(
         "browser", "Test headless Chromium's WebSocket client: serve-cases plus the browser");
     add_serve_cases_options(browser, bra);
+    browser->get_option("--port")->description("Port (default: a free one)");
     browser->add_option("--agent", bra.agent, "Agent name in the reports (default chromium)");
     browser
         ->add_option("--timeout", bra.browser_timeout,

@@ -154,8 +154,8 @@ int serve_cases_command(const serve_cases_args& a, const std::atomic<bool>& stop
         std::string page =
             fmt::format("http://{}/?shutdown=1&agent={}", url.substr(url.find("://") + 3),
                         a.agent.empty() ? "chromium" : a.agent);
-        auto child = process::child_process::spawn(chromium_argv(exe, profile.string(), page), {},
-                                                   true, true);
+        auto child = process::child_process::spawn(chromium_argv(exe, profile.string(), page),
+                                                   {.discard_stderr = true});
         if (!child) {
             fmt::print(stderr, "{}: cannot start {}: {}\n", me, exe, child.error().message);
             return exit_unreachable;

@@ -34,7 +34,7 @@ result<void> target::launch(std::chrono::milliseconds within) {
             argv.push_back("--quirk");
             argv.push_back(q);
         }
-        auto c = process::child_process::spawn(argv, {}, true, true);
+        auto c = process::child_process::spawn(argv, {.discard_stderr = true});
         if (!c) return make_error("cannot start the reference server: " + c.error().message);
         auto line = c->read_line(within);
         const std::string prefix = "listening on ";
@@ -45,16 +45,18 @@ result<void> target::launch(std::chrono::milliseconds within) {
         child_.emplace(std::move(*c));
         return {};
     }
-    // `exec` so that the shell becomes the server and a signal to it reaches the server.
-    auto c = process::child_process::spawn({"/bin/sh", "-c", "exec " + spec_.exec}, {}, false);
+    // Any command line (`cd dir && ./server`, `PORT=9001 ./server`): the shell and what it starts
+    // are a process group of their own, which stopping the target signals whole.
+    auto c = process::child_process::spawn({"/bin/sh", "-c", spec_.exec},
+                                           {.capture_stdout = false, .own_group = true});
     if (!c) return make_error("cannot run --exec '" + spec_.exec + "': " + c.error().message);
     child_.emplace(std::move(*c));
     url_ = spec_.url;
     auto deadline = clock::now() + within;
     while (!accepts(url_, std::chrono::milliseconds(200))) {
         if (auto st = child_->wait_for(std::chrono::milliseconds(0)))
-            return make_error("--exec '" + spec_.exec + "' exited (status " + std::to_string(*st) +
-                              ") before " + url_ + " accepted a connection");
+            return make_error("--exec '" + spec_.exec + "' " + process::describe_status(*st) +
+                              " before " + url_ + " accepted a connection");
         if (clock::now() >= deadline)
             return make_error("--exec '" + spec_.exec + "' started, but " + url_ +
                               " accepted no connection within " + std::to_string(within.count()) +

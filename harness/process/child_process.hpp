@@ -45,14 +45,22 @@ inline std::string find_in_path(const std::string& name) {
     return {};
 }
 
+struct spawn_options {
+    std::string cwd;            // empty: ours
+    bool capture_stdout = true; // false: the child writes to our stdout (npm's progress in the log)
+    bool discard_stderr = false; // the child's stderr goes to /dev/null (a server's log lines)
+    // The child leads a process group of its own and stop() signals the whole group: a shell
+    // command line (`cd dir && ./server`) is stopped with the server it started.
+    bool own_group = false;
+};
+
 class child_process {
 public:
-    // argv[0] is a path, not looked up on PATH. `cwd` empty: ours. When `capture_stdout` is
-    // false the child writes to our stdout (npm's progress shows up in the test log).
-    // `discard_stderr`: the child's stderr goes to /dev/null (a server's log lines).
+    // argv[0] is a path, not looked up on PATH.
     static result<child_process> spawn(const std::vector<std::string>& argv,
-                                       const std::string& cwd = {}, bool capture_stdout = true,
-                                       bool discard_stderr = false) {
+                                       const spawn_options& opt = {}) {
+        const std::string& cwd = opt.cwd;
+        const bool capture_stdout = opt.capture_stdout, discard_stderr = opt.discard_stderr;
         if (argv.empty()) return make_error("no program to run");
         int in[2], out[2] = {-1, -1}, err[2];
         if (::pipe2(in, O_CLOEXEC) != 0) return errno_error("pipe");
@@ -75,6 +83,7 @@ public:
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (::getppid() != parent) ::_exit(127);
             int e = 0;
+            if (opt.own_group && ::setpgid(0, 0) != 0) e = errno;
             if (::dup2(in[0], STDIN_FILENO) < 0) e = errno;
             if (e == 0 && out[1] >= 0 && ::dup2(out[1], STDOUT_FILENO) < 0) e = errno;
             if (e == 0 && discard_stderr) {
@@ -92,7 +101,9 @@ public:
         ::close(in[0]);
         if (out[1] >= 0) ::close(out[1]);
         ::close(err[1]);
-        child_process c(pid, in[1], out[0]);
+        // Also here, so that the group exists before stop() could signal it.
+        if (opt.own_group) ::setpgid(pid, pid);
+        child_process c(pid, in[1], out[0], opt.own_group);
         int e = 0;
         ssize_t n;
         do
@@ -106,8 +117,8 @@ public:
 
     child_process(child_process&& o) noexcept
         : pid_(std::exchange(o.pid_, -1)), stdin_(std::exchange(o.stdin_, -1)),
-          stdout_(std::exchange(o.stdout_, -1)), status_(o.status_),
-          buffered_(std::move(o.buffered_)) {}
+          stdout_(std::exchange(o.stdout_, -1)), group_(std::exchange(o.group_, -1)),
+          status_(o.status_), buffered_(std::move(o.buffered_)) {}
     child_process& operator=(child_process&&) = delete;
     child_process(const child_process&) = delete;
     ~child_process() { stop(); }
@@ -163,7 +174,14 @@ public:
     // then reaps. Idempotent.
     void stop() {
         close_fd(stdin_);
-        if (pid_ > 0 && !wait_for(milliseconds(0))) {
+        if (group_ > 0) {
+            // The group outlives its leader when the shell has already gone: signal it anyway.
+            ::kill(-group_, SIGTERM);
+            if (!wait_for(milliseconds(2000))) ::kill(-group_, SIGKILL);
+            ::kill(-group_, SIGKILL); // whatever of the group is still there
+            wait_for(milliseconds(5000));
+            group_ = -1;
+        } else if (pid_ > 0 && !wait_for(milliseconds(0))) {
             ::kill(pid_, SIGTERM);
             if (!wait_for(milliseconds(2000))) {
                 ::kill(pid_, SIGKILL);
@@ -174,7 +192,8 @@ public:
     }
 
 private:
-    child_process(pid_t pid, int in, int out) : pid_(pid), stdin_(in), stdout_(out) {}
+    child_process(pid_t pid, int in, int out, bool own_group)
+        : pid_(pid), stdin_(in), stdout_(out), group_(own_group ? pid : -1) {}
 
     static void close_fd(int& fd) {
         if (fd >= 0) ::close(fd);
@@ -193,15 +212,25 @@ private:
     pid_t pid_ = -1;
     int stdin_ = -1;
     int stdout_ = -1;
+    pid_t group_ = -1; // the process group stop() signals; -1: only the child
     std::optional<int> status_;
     std::string buffered_;
 };
+
+// "exited with code 3", "was killed by signal 9 (Killed)": a wait status for a message.
+inline std::string describe_status(int status) {
+    if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+               ::strsignal(WTERMSIG(status)) + ")";
+    return "ended (wait status " + std::to_string(status) + ")";
+}
 
 // Runs argv to completion; its exit status, or an error if it could not start or ran past
 // `within` (it is then killed).
 inline result<int> run_to_completion(const std::vector<std::string>& argv, const std::string& cwd,
                                      milliseconds within, bool capture_stdout = false) {
-    auto c = child_process::spawn(argv, cwd, capture_stdout);
+    auto c = child_process::spawn(argv, {.cwd = cwd, .capture_stdout = capture_stdout});
     if (!c) return std::move(c).error();
     auto st = c->wait_for(within);
     if (!st)

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
@@ -350,6 +351,15 @@ TEST(Cli, CrashingServerIsCrashedAndTheReportIsWritten) {
     EXPECT_EQ(j["cases"][1]["behavior"], "CRASHED") << j["cases"][1].dump();
     EXPECT_EQ(j["cases"][2]["behavior"], "ERROR");
     EXPECT_NE(j["note"].get<std::string>().find("2.1"), std::string::npos);
+    // The group table counts as the summary line does: 2.1 crashed, 2.2 could not run.
+    const auto row = o.output.find("\n2 ");
+    ASSERT_NE(row, std::string::npos) << o.output;
+    std::istringstream cells(o.output.substr(row, o.output.find('\n', row + 1) - row));
+    std::vector<std::string> words{std::istream_iterator<std::string>(cells), {}};
+    ASSERT_GE(words.size(), 5u) << o.output;
+    EXPECT_EQ(std::vector<std::string>(words.end() - 5, words.end()),
+              (std::vector<std::string>{"2", "0", "0", "1", "1"}))
+        << o.output;
     fs::remove_all(d);
 }
 

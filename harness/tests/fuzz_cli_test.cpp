@@ -9,6 +9,7 @@
 
 #include "harness/process/child_process.hpp"
 #include "harness/tests/cli_util.hpp"
+#include "harness/transport/connect.hpp"
 #include "harness/transport/listener.hpp"
 
 namespace wsspec {
@@ -33,7 +34,7 @@ struct served {
 served serve(const std::string& quirk) {
     served s;
     auto c = process::child_process::spawn({WSSPEC_BINARY, "serve", "-p", "0", "--quirk", quirk},
-                                           {}, true, true);
+                                           {.discard_stderr = true});
     EXPECT_TRUE(c.has_value());
     if (!c) return s;
     auto line = c->read_line(std::chrono::seconds(10));
@@ -171,8 +172,9 @@ TEST(FuzzCli, ExecRestartsAUsersServerAfterACrash) {
     }
     auto d = test::temp_dir("fuzz-exec");
     std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/";
-    std::string cmd = std::string(WSSPEC_BINARY) + " serve -p " + std::to_string(port) +
-                      " --quirk crash-on-ping 2>/dev/null";
+    // A command line, not one program: the shell stays between wsspec and the server.
+    std::string cmd = "cd / && " + std::string(WSSPEC_BINARY) + " serve -p " +
+                      std::to_string(port) + " --quirk crash-on-ping >/dev/null 2>&1";
     auto r = wsspec_cli("fuzz " + url + " --exec '" + cmd + "' --runs 50 -o " + d.string(), 120);
     ASSERT_EQ(r.code, 1) << r.output;
     auto j = read_json(d / "fuzz.json");
@@ -180,6 +182,9 @@ TEST(FuzzCli, ExecRestartsAUsersServerAfterACrash) {
     EXPECT_EQ(j["findings"][0]["kind"], "crash");
     EXPECT_EQ(j["findings"][0]["reproduced"], true);
     EXPECT_GE(j["target_restarts"].get<int>(), 1);
+    // Stopping the target stopped the server the shell started, not only the shell.
+    EXPECT_FALSE(transport::accepts_tcp("127.0.0.1", port,
+                                        transport::deadline_after(std::chrono::seconds(1))));
 }
 
 TEST(FuzzCli, BadInputIsNamed) {
@@ -203,9 +208,11 @@ TEST(FuzzCli, BadInputIsNamed) {
     auto cacert = wsspec_cli("fuzz --cacert /no/such/ca.pem --runs 1");
     EXPECT_EQ(cacert.code, 2) << cacert.output;
     EXPECT_NE(cacert.output.find("/no/such/ca.pem"), std::string::npos) << cacert.output;
-    auto dead_exec = wsspec_cli("fuzz ws://127.0.0.1:1/ --exec 'exit 3' --runs 1");
+    auto dead_exec = wsspec_cli("fuzz ws://127.0.0.1:1/ --exec 'cd / && exit 3' --runs 1");
     EXPECT_EQ(dead_exec.code, 3) << dead_exec.output;
-    EXPECT_NE(dead_exec.output.find("exited"), std::string::npos) << dead_exec.output;
+    EXPECT_NE(dead_exec.output.find("--exec 'cd / && exit 3' exited with code 3 before"),
+              std::string::npos)
+        << dead_exec.output;
 }
 
 } // namespace

@@ -145,7 +145,7 @@ protected:
 
     // Starts the server and reads its port; a fatal failure if either does not happen in time.
     void start_server(const std::vector<std::string>& argv) {
-        auto c = child_process::spawn(argv, interop_dir);
+        auto c = child_process::spawn(argv, {.cwd = interop_dir});
         ASSERT_TRUE(c.has_value()) << c.error().message;
         server_.emplace(std::move(c).value());
         auto line = server_->read_line(15s);
@@ -401,7 +401,7 @@ TEST(InteropClient, PythonWebsocketsClientPassesTheClientRoleExamples) {
     const std::string url = "ws://127.0.0.1:" + std::to_string(l->port()) + "/";
     auto client = child_process::spawn(
         {py, interop_dir + "/websockets-echo-client.py", url, std::to_string(cases.size())},
-        interop_dir);
+        {.cwd = interop_dir});
     ASSERT_TRUE(client.has_value()) << client.error().message;
     for (const auto& c : cases) {
         auto s = l->accept(transport::deadline_after(15s));
@@ -450,7 +450,7 @@ protected:
         server_ = std::move(*s);
         argv.push_back(server_->url());
         argv.push_back(agent);
-        auto c = child_process::spawn(argv, interop_dir, false);
+        auto c = child_process::spawn(argv, {.cwd = interop_dir, .capture_stdout = false});
         EXPECT_TRUE(c.has_value()) << c.error().message;
         if (!c) return {};
         client_.emplace(std::move(*c));
