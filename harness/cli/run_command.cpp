@@ -165,7 +165,7 @@ result<std::vector<target_plan>> plan_targets(const run_args& a, const run_input
 // Server header) that exclude-agent-cases is matched against.
 void preflight(target_plan& p, std::set<std::string>& taken) {
     auto& o = p.options;
-    if (!engine::target_accepts(o, std::chrono::milliseconds(3000))) {
+    if (!engine::target_listens_within(o, std::chrono::milliseconds(3000))) {
         p.error = fmt::format("cannot connect to {}:{}: target unreachable (nothing accepted a "
                               "TCP connection within 3 s)",
                               o.target.host, o.target.port);

@@ -8,6 +8,11 @@
 namespace wsspec::engine {
 
 bool target_accepts(const run_options& o, std::chrono::milliseconds within) {
+    return transport::accepts_tcp(o.target.host, o.target.port,
+                                  std::chrono::steady_clock::now() + within);
+}
+
+bool target_listens_within(const run_options& o, std::chrono::milliseconds within) {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + within;
     for (;;) {

@@ -10,10 +10,13 @@
 
 namespace wsspec::engine {
 
-// Does the target accept a TCP connection within `within`? A refused connect is tried again
-// every 50 ms until then, so that a server started just before the run (`./server & wsspec run
-// …` in a CI step) has that long to listen.
+// Does the target accept a TCP connection now (the connect may take up to `within`)?
 bool target_accepts(const run_options& o, std::chrono::milliseconds within);
+
+// Does it within `within`? A refused connect is tried again every 50 ms until then, so that a
+// server started just before the run (`./server & wsspec run …` in a CI step) has that long to
+// listen. (target_alive asks target_accepts: a crashed server refuses at once.)
+bool target_listens_within(const run_options& o, std::chrono::milliseconds within);
 
 // The pre-flight check: a TCP connection and a plain opening handshake (with the run's -H,
 // --origin and --subprotocol) that ends in a valid 101, then a normal close. The error says
