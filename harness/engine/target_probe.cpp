@@ -58,6 +58,10 @@ result<std::string> target_upgrades(const run_options& o) {
         why = "it answered with TLS, not HTTP: use wss://";
     else if (why.empty())
         why = "the opening handshake did not complete";
+    else if (!o.target.secure() && !r.http_request.empty() && r.http_response.empty() &&
+             !r.open_timeout)
+        // Many TLS servers drop a plain request without a word (no alert record to go by).
+        why += " without answering (a server that speaks only TLS does that: is it wss://?)";
     auto kind = r.behavior == report::verdict::error ? error_kind::refused : error_kind::handshake;
     return make_error(why, kind);
 }

@@ -19,6 +19,7 @@
 
 #include "harness/tests/cli_util.hpp"
 #include "harness/transport/listener.hpp"
+#include "harness/transport/test_cert.hpp"
 
 namespace wsspec {
 namespace {
@@ -268,6 +269,23 @@ TEST(Cli, AServerStillStartingIsWaitedFor) {
     auto o = test::shell("sh -c '(sleep 1; exec " + bin + " serve -p " + p + ") & srv=$!; " + bin +
                          " run -q -c 1.1.1 ws://127.0.0.1:" + p + "/; rc=$?; kill $srv; exit $rc'");
     EXPECT_EQ(o.code, 0) << o.output;
+}
+
+// A TLS server drops a plain request without a TLS alert to go by (wsspec's own does): the
+// error says what that may mean.
+TEST(Cli, APlainRequestToATlsServerSuggestsWss) {
+    auto cert = transport::generate_self_signed("wsspec cli test", {"127.0.0.1"});
+    ASSERT_TRUE(cert.has_value()) << cert.error().message;
+    const auto d = temp_dir("tls");
+    ASSERT_TRUE(cert->write_to(d.string()).has_value());
+    test::served tls("--tls-cert " + (d / "cert.pem").string() + " --tls-key " +
+                     (d / "key.pem").string());
+    ASSERT_TRUE(tls.url().starts_with("wss://")) << tls.url();
+    auto o = wsspec_cli("run -c 1.1.1 ws://" + tls.url().substr(6));
+    EXPECT_EQ(o.code, 3) << o.output;
+    EXPECT_NE(o.output.find("(a server that speaks only TLS does that: is it wss://?)"),
+              std::string::npos)
+        << o.output;
 }
 
 // A TCP server that answers every connection with `reply` (or nothing) and closes.

@@ -35,7 +35,8 @@ public:
         pid_ = static_cast<pid_t>(std::stol(line));
         if (!fgets(line, sizeof line, pipe_)) return;
         std::string l = line;
-        auto at = l.find("ws://");
+        auto at = l.find("wss://");
+        if (at == std::string::npos) at = l.find("ws://");
         if (at == std::string::npos) return;
         url_ = l.substr(at, l.find_first_of(" \r\n", at) - at) + "/";
     }
