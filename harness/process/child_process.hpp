@@ -59,12 +59,10 @@ public:
     // argv[0] is a path, not looked up on PATH.
     static result<child_process> spawn(const std::vector<std::string>& argv,
                                        const spawn_options& opt = {}) {
-        const std::string& cwd = opt.cwd;
-        const bool capture_stdout = opt.capture_stdout, discard_stderr = opt.discard_stderr;
         if (argv.empty()) return make_error("no program to run");
         int in[2], out[2] = {-1, -1}, err[2];
         if (::pipe2(in, O_CLOEXEC) != 0) return errno_error("pipe");
-        if (capture_stdout && ::pipe2(out, O_CLOEXEC) != 0)
+        if (opt.capture_stdout && ::pipe2(out, O_CLOEXEC) != 0)
             return close_all({in[0], in[1]}, "pipe");
         // exec failures come back on this pipe; it closes itself on a successful exec.
         if (::pipe2(err, O_CLOEXEC) != 0) return close_all({in[0], in[1], out[0], out[1]}, "pipe");
@@ -86,11 +84,11 @@ public:
             if (opt.own_group && ::setpgid(0, 0) != 0) e = errno;
             if (::dup2(in[0], STDIN_FILENO) < 0) e = errno;
             if (e == 0 && out[1] >= 0 && ::dup2(out[1], STDOUT_FILENO) < 0) e = errno;
-            if (e == 0 && discard_stderr) {
+            if (e == 0 && opt.discard_stderr) {
                 int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
                 if (null < 0 || ::dup2(null, STDERR_FILENO) < 0) e = errno;
             }
-            if (e == 0 && !cwd.empty() && ::chdir(cwd.c_str()) != 0) e = errno;
+            if (e == 0 && !opt.cwd.empty() && ::chdir(opt.cwd.c_str()) != 0) e = errno;
             if (e == 0) {
                 ::execv(args[0], args.data());
                 e = errno;
@@ -101,8 +99,13 @@ public:
         ::close(in[0]);
         if (out[1] >= 0) ::close(out[1]);
         ::close(err[1]);
-        // Also here, so that the group exists before stop() could signal it.
-        if (opt.own_group) ::setpgid(pid, pid);
+        if (opt.own_group) {
+            // Also here, so that the group exists before stop() could signal it.
+            ::setpgid(pid, pid);
+            // What the shell starts and leaves behind becomes our child when the shell ends, so
+            // that stop() can reap it: a server is not gone (its port not free) until reaped.
+            ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+        }
         child_process c(pid, in[1], out[0], opt.own_group);
         int e = 0;
         ssize_t n;
@@ -177,9 +180,10 @@ public:
         if (group_ > 0) {
             // The group outlives its leader when the shell has already gone: signal it anyway.
             ::kill(-group_, SIGTERM);
-            if (!wait_for(milliseconds(2000))) ::kill(-group_, SIGKILL);
+            wait_for(milliseconds(2000));
             ::kill(-group_, SIGKILL); // whatever of the group is still there
             wait_for(milliseconds(5000));
+            reap_group(milliseconds(5000));
             group_ = -1;
         } else if (pid_ > 0 && !wait_for(milliseconds(0))) {
             ::kill(pid_, SIGTERM);
@@ -194,6 +198,18 @@ public:
 private:
     child_process(pid_t pid, int in, int out, bool own_group)
         : pid_(pid), stdin_(in), stdout_(out), group_(own_group ? pid : -1) {}
+
+    // Reaps the group's other members (ours as their subreaper) until none is left.
+    void reap_group(milliseconds within) {
+        const auto deadline = steady_clock::now() + within;
+        for (;;) {
+            int st = 0;
+            const pid_t r = ::waitpid(-group_, &st, WNOHANG);
+            if (r > 0) continue;
+            if (r < 0 || steady_clock::now() >= deadline) return; // ECHILD: all reaped
+            std::this_thread::sleep_for(milliseconds(10));
+        }
+    }
 
     static void close_fd(int& fd) {
         if (fd >= 0) ::close(fd);
